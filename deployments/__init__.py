@@ -1,0 +1,1 @@
+"""Schedules and triggers of every flow."""

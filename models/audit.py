@@ -1,0 +1,49 @@
+"""The append-only audit log: who did what, when, to which record."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import DateTime, String, func
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from models.base import Base, BigId, JsonDoc
+
+
+class AuditEvent(Base):
+    """One recorded action; database triggers refuse UPDATE and DELETE on this table."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(80), index=True)
+    entity_type: Mapped[str] = mapped_column(String(40))
+    entity_key: Mapped[str] = mapped_column(String(200), index=True)
+    details: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
+
+
+def record_event(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    entity_type: str,
+    entity_key: str,
+    occurred_at: datetime,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Add one audit event to the caller's transaction (it commits with the change it records)."""
+    event = AuditEvent(
+        actor=actor,
+        action=action,
+        entity_type=entity_type,
+        entity_key=entity_key,
+        occurred_at=occurred_at,
+        details=details or {},
+    )
+    session.add(event)
+    return event

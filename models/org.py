@@ -1,0 +1,83 @@
+"""Organizations (Party committees), their agencies and the people in them."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, BigId, Timestamped
+
+
+class OrganizationLevel(StrEnum):
+    """Where a Party committee stands in the hierarchy (centre → province/city → ward/commune)."""
+
+    CENTRAL = "central"
+    PROVINCE = "province"
+    WARD = "ward"
+    CELL = "cell"
+
+
+class AgencyKind(StrEnum):
+    """What an agency is, which later decides who may act for it."""
+
+    SECRETARIAT = "secretariat"  # Văn phòng Đảng ủy / Văn phòng Thành ủy
+    PARTY_BOARD = "party_board"  # Ban Xây dựng Đảng, Ban Tổ chức, Ban Tuyên giáo …
+    INSPECTION = "inspection"  # Ủy ban Kiểm tra
+    STANDING_COMMITTEE = "standing_committee"
+    GROUP = "group"  # "Các cơ quan liên quan", "Các Ban Đảng": many units at once
+    PARTY_CELL = "party_cell"  # chi bộ, đảng ủy trực thuộc
+    EXTERNAL = "external"  # Công an, Sở, Cục, Báo … outside the Party apparatus
+    OTHER = "other"
+
+
+class Organization(Timestamped, Base):
+    """A Party committee (Tổ chức đảng / Đảng bộ) that issues plans."""
+
+    __tablename__ = "organizations"
+    __table_args__ = (CheckConstraint("level IN ('central', 'province', 'ward', 'cell')", name="level_known"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    code: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    level: Mapped[str] = mapped_column(String(20), default=OrganizationLevel.WARD.value)
+    place_name: Mapped[str | None] = mapped_column(String(120))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
+
+    parent: Mapped[Organization | None] = relationship(remote_side=[id])
+    agencies: Mapped[list[Agency]] = relationship(back_populates="organization")
+
+
+class Agency(Timestamped, Base):
+    """A unit that leads or coordinates tasks (cơ quan chủ trì / phối hợp), with its contacts."""
+
+    __tablename__ = "agencies"
+    __table_args__ = (UniqueConstraint("organization_id", "name_key"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(300))
+    name_key: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(30), default=AgencyKind.OTHER.value)
+    email: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    webhook_url: Mapped[str | None] = mapped_column(Text)
+
+    organization: Mapped[Organization] = relationship(back_populates="agencies")
+
+
+class Person(Timestamped, Base):
+    """A person with a title (Bí thư, Phó Bí thư Thường trực …), optionally in an agency."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id", ondelete="SET NULL"), index=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(50))
+
+    agency: Mapped[Agency | None] = relationship()

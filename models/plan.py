@@ -1,0 +1,150 @@
+"""Plans (Kế hoạch), their sections and tasks (Nhiệm vụ), as stored."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, BigId, JsonDoc, Timestamped
+from models.deadlines import DeadlineKind
+from models.org import Agency, Organization
+
+_DEADLINE_KINDS = ", ".join(f"'{k.value}'" for k in DeadlineKind)
+
+
+class Plan(Timestamped, Base):
+    """One annual plan of an organization, identified by its code."""
+
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    code: Mapped[str] = mapped_column(String(120), unique=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    issuing_body: Mapped[str | None] = mapped_column(String(300))
+    document_number: Mapped[str | None] = mapped_column(String(60))
+    year: Mapped[int] = mapped_column(Integer)
+    source_name: Mapped[str | None] = mapped_column(String(300))
+    source_format: Mapped[str | None] = mapped_column(String(30))
+
+    organization: Mapped[Organization] = relationship()
+    sections: Mapped[list[PlanSection]] = relationship(
+        back_populates="plan", order_by="PlanSection.position", cascade="all, delete-orphan"
+    )
+    tasks: Mapped[list[PlanTask]] = relationship(
+        back_populates="plan", order_by="PlanTask.position", cascade="all, delete-orphan"
+    )
+    indicators: Mapped[list[KpiIndicator]] = relationship(
+        back_populates="plan", order_by="KpiIndicator.position", cascade="all, delete-orphan"
+    )
+
+
+class PlanSection(Base):
+    """A numbered part of the appendix (I., II., …) grouping tasks."""
+
+    __tablename__ = "plan_sections"
+    __table_args__ = (UniqueConstraint("plan_id", "number"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
+    number: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer)
+
+    plan: Mapped[Plan] = relationship(back_populates="sections")
+
+
+class PlanTask(Timestamped, Base):
+    """One row of the appendix: what, who leads, who helps, what result, by when."""
+
+    __tablename__ = "plan_tasks"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "number"),
+        CheckConstraint(f"deadline_kind IN ({_DEADLINE_KINDS})", name="deadline_kind_known"),
+        CheckConstraint("length(description) > 0", name="description_not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    section_id: Mapped[int | None] = mapped_column(ForeignKey("plan_sections.id", ondelete="SET NULL"))
+    number: Mapped[str] = mapped_column(String(20))
+    position: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(Text)
+    lead_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
+    expected_result: Mapped[str] = mapped_column(Text, default="")
+    kpi_text: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    deadline_text: Mapped[str] = mapped_column(Text, default="")
+    deadline_kind: Mapped[str] = mapped_column(String(20), default=DeadlineKind.UNKNOWN.value)
+    due_date: Mapped[date | None] = mapped_column(Date, index=True)
+    deadline_tentative: Mapped[bool] = mapped_column(Boolean, default=False)
+    deadline_checkpoints: Mapped[list[str]] = mapped_column(JsonDoc, default=list)
+    upstream_body: Mapped[str | None] = mapped_column(String(300))
+    awaited_event: Mapped[str | None] = mapped_column(Text)
+
+    plan: Mapped[Plan] = relationship(back_populates="tasks")
+    section: Mapped[PlanSection | None] = relationship()
+    lead_agency: Mapped[Agency | None] = relationship()
+    leaders: Mapped[list[PlanTaskLeader]] = relationship(
+        order_by="PlanTaskLeader.position", cascade="all, delete-orphan"
+    )
+    coordinators: Mapped[list[PlanTaskCoordinator]] = relationship(
+        order_by="PlanTaskCoordinator.position", cascade="all, delete-orphan"
+    )
+
+
+class PlanTaskLeader(Base):
+    """A leader in charge of a task (Đồng chí lãnh đạo phụ trách), by title."""
+
+    __tablename__ = "plan_task_leaders"
+
+    task_id: Mapped[int] = mapped_column(ForeignKey("plan_tasks.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+
+
+class PlanTaskCoordinator(Base):
+    """A coordinating agency of a task (cơ quan phối hợp)."""
+
+    __tablename__ = "plan_task_coordinators"
+
+    task_id: Mapped[int] = mapped_column(ForeignKey("plan_tasks.id", ondelete="CASCADE"), primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+    agency: Mapped[Agency] = relationship()
+
+
+class KpiIndicator(Base):
+    """A plan-level key result ("Tối thiểu 80% …") with its measurable target."""
+
+    __tablename__ = "kpi_indicators"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "position"),
+        CheckConstraint("comparator IN ('>=', '<=', '=')", name="comparator_known"),
+        CheckConstraint("measure IN ('level', 'reduction', 'increase')", name="measure_known"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    subject: Mapped[str] = mapped_column(Text)
+    comparator: Mapped[str] = mapped_column(String(2))
+    target_value: Mapped[float] = mapped_column()
+    unit: Mapped[str] = mapped_column(String(20))
+    measure: Mapped[str] = mapped_column(String(20))
+    baseline_value: Mapped[float | None] = mapped_column()
+
+    plan: Mapped[Plan] = relationship(back_populates="indicators")

@@ -1,0 +1,1 @@
+"""Channels and message templates: the only code that talks SMTP or HTTP."""

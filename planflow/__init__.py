@@ -1,0 +1,1 @@
+"""planflow: a Party committee plan's tasks as assigned, chased, reviewed and reported work."""

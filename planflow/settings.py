@@ -1,0 +1,37 @@
+"""The one settings object of planflow, read from `PLANFLOW_*` environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_home() -> Path:
+    return Path.home() / ".planflow"
+
+
+class Settings(BaseSettings):
+    """Where planflow keeps its data and how it reaches its database."""
+
+    model_config = SettingsConfigDict(env_prefix="PLANFLOW_", extra="ignore")
+
+    home: Path = Field(
+        default_factory=_default_home, description="Folder for the SQLite file, Prefect's home and outputs."
+    )
+    database_url: str = Field(default="", description="SQLAlchemy URL; empty means SQLite in `home`.")
+    timezone: str = "Asia/Ho_Chi_Minh"
+
+    def resolved_database_url(self) -> str:
+        """The database URL in force: the configured one, else the embedded SQLite file."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.home / 'planflow.db'}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Read the environment once per process; tests clear the cache when they change it."""
+    return Settings()

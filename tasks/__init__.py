@@ -1,0 +1,1 @@
+"""Prefect tasks: thin, retryable wrappers over domain operations."""
