@@ -1,0 +1,238 @@
+"""The `planflow` command line: one line of error, never a traceback; `--json` prints one document."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from models.deadlines import InvalidDeadlineError
+from models.plan_document import PlanImportError
+from models.plan_queries import PlanNotFoundError
+
+EXIT_USER_ERROR = 2
+EXIT_FINDINGS = 1
+
+
+class UserError(Exception):
+    """A problem the person at the keyboard can fix; printed as one line."""
+
+
+def print_json(data: Any) -> None:
+    """The single JSON document a `--json` command prints on stdout."""
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+def cmd_deadline_parse(args: argparse.Namespace) -> int:
+    """Show what planflow understands of a deadline text."""
+    from models.deadlines import parse_deadline
+
+    spec = parse_deadline(args.text).to_dict()
+    if args.json:
+        print_json(spec)
+    else:
+        for key, value in spec.items():
+            print(f"{key:14} {value}")
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    """Apply pending migrations to the configured database."""
+    from models.db import current_revision, make_engine, upgrade
+    from planflow.settings import get_settings
+
+    engine = make_engine(get_settings().resolved_database_url())
+    upgrade(engine)
+    revision = current_revision(engine)
+    if args.json:
+        print_json({"revision": revision})
+    else:
+        print(f"Cơ sở dữ liệu ở phiên bản {revision}.")
+    return 0
+
+
+def cmd_plan_import(args: argparse.Namespace) -> int:
+    """Run the import-plan flow on a file."""
+    from planflow.runtime import configure_prefect_environment
+
+    source = Path(args.file)
+    if not source.is_file():
+        raise UserError(f"Không tìm thấy tệp {source}.")
+    configure_prefect_environment()
+    from flows.import_plan import import_plan
+    from planflow.prefect_run import run_flow
+
+    result = run_flow(import_plan, source=str(source.resolve()), code=args.code, actor=args.actor)
+    if args.json:
+        print_json(result)
+    else:
+        print(
+            f"Đã nhập kế hoạch {result['code']}: {result['tasks']} nhiệm vụ "
+            f"({result['tasks_added']} mới, {result['tasks_updated']} cập nhật, {result['tasks_removed']} bỏ), "
+            f"{result['indicators']} chỉ tiêu, {result['six_clear_findings']} điểm chưa đạt '6 rõ'."
+        )
+    return 0
+
+
+def cmd_plan_lint(args: argparse.Namespace) -> int:
+    """Check every task of a plan file against the "6 rõ" rule."""
+    from documents.reader import read_plan
+    from models.six_clear import lint_plan
+
+    document = read_plan(Path(args.file))
+    findings = lint_plan(document)
+    if args.json:
+        print_json(
+            {
+                "plan": document.code,
+                "tasks": len(document.tasks),
+                "tasks_with_findings": len({f.task_number for f in findings}),
+                "findings": [f.to_dict() for f in findings],
+            }
+        )
+    else:
+        for finding in findings:
+            print(f"Nhiệm vụ {finding.task_number}: {finding.criterion.value} — {finding.message}")
+        flagged = len({f.task_number for f in findings})
+        print(f"{document.code}: {len(document.tasks)} nhiệm vụ, {flagged} nhiệm vụ chưa đạt '6 rõ'.")
+    return EXIT_FINDINGS if findings else 0
+
+
+def cmd_plan_show(args: argparse.Namespace) -> int:
+    """A plan's header, sections and counts."""
+    from models.plan_queries import get_plan, plan_view
+    from planflow.runtime import get_database
+
+    with get_database().session() as session:
+        view = plan_view(get_plan(session, args.code))
+    if args.json:
+        print_json(view)
+        return 0
+    print(f"{view['code']} — {view['title']} ({view['year']})")
+    print(f"Tổ chức: {view['organization']['name']}; số hiệu: {view['document_number'] or '—'}")
+    print(f"{view['tasks']} nhiệm vụ:")
+    for section in view["sections"]:
+        print(f"  {section['number']}. {section['title']} — {section['tasks']} nhiệm vụ")
+    print("Theo loại thời hạn: " + ", ".join(f"{k}: {v}" for k, v in view["tasks_by_deadline_kind"].items()))
+    print(f"{len(view['indicators'])} chỉ tiêu.")
+    return 0
+
+
+def cmd_plan_export(args: argparse.Namespace) -> int:
+    """Write a stored plan to YAML, Excel or Word."""
+    from documents.writer import write_plan
+    from models.plan_queries import load_document
+    from planflow.runtime import get_database
+
+    with get_database().session() as session:
+        document = load_document(session, args.code)
+    path = write_plan(document, Path(args.output))
+    if args.json:
+        print_json({"code": document.code, "file": str(path), "tasks": len(document.tasks)})
+    else:
+        print(f"Đã xuất {document.code} ({len(document.tasks)} nhiệm vụ) ra {path}.")
+    return 0
+
+
+def cmd_plan_convert(args: argparse.Namespace) -> int:
+    """Convert a plan file to another format without touching the database."""
+    from documents.reader import read_plan
+    from documents.writer import write_plan
+
+    document = read_plan(Path(args.file), code=args.code)
+    path = write_plan(document, Path(args.output))
+    if args.json:
+        print_json({"code": document.code, "file": str(path), "tasks": len(document.tasks)})
+    else:
+        print(f"Đã chuyển {args.file} ({len(document.tasks)} nhiệm vụ) thành {path}.")
+    return 0
+
+
+def cmd_tasks_list(args: argparse.Namespace) -> int:
+    """List tasks, of one plan or all."""
+    from models.plan_queries import list_tasks
+    from planflow.runtime import get_database
+
+    with get_database().session() as session:
+        tasks = list_tasks(session, plan_code=args.plan)
+    if args.json:
+        print_json(tasks)
+        return 0
+    for task in tasks:
+        due = task["deadline"]["due_date"] or task["deadline"]["text"] or "—"
+        lead = task["lead_agency"] or "—"
+        print(f"{task['plan']:>16} {task['number']:>6}  {lead:32.32}  {due:>14}  {task['description'][:60]}")
+    print(f"{len(tasks)} nhiệm vụ.")
+    return 0
+
+
+# --- parser -------------------------------------------------------------------------------
+
+
+def _add(
+    subparsers: Any, name: str, handler: Callable[[argparse.Namespace], int], help_text: str, *, json_flag: bool = True
+) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = subparsers.add_parser(name, help=help_text, description=help_text)
+    parser.set_defaults(handler=handler)
+    if json_flag:
+        parser.add_argument("--json", action="store_true", help="print one JSON document and nothing else")
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command tree (documented in the README, 'Command line')."""
+    parser = argparse.ArgumentParser(
+        prog="planflow", description="planflow: kế hoạch → nhiệm vụ được giao, đôn đốc, báo cáo."
+    )
+    groups = parser.add_subparsers(dest="group", required=True)
+
+    deadline = groups.add_parser("deadline", help="Vietnamese deadline texts")
+    deadline = deadline.add_subparsers(dest="command", required=True)
+    parse = _add(deadline, "parse", cmd_deadline_parse, "show the meaning of a deadline text")
+    parse.add_argument("text")
+
+    db = groups.add_parser("db", help="the database").add_subparsers(dest="command", required=True)
+    _add(db, "upgrade", cmd_db_upgrade, "apply the schema migrations")
+
+    plan = groups.add_parser("plan", help="plans").add_subparsers(dest="command", required=True)
+    imp = _add(plan, "import", cmd_plan_import, "import a plan file (runs the import-plan flow)")
+    imp.add_argument("file")
+    imp.add_argument("--code", help="plan code (default: from the file)")
+    imp.add_argument("--actor", default="planflow", help="name recorded in the audit log")
+    lint = _add(plan, "lint", cmd_plan_lint, "check a plan file against the '6 rõ' rule (exit 1 on findings)")
+    lint.add_argument("file")
+    show = _add(plan, "show", cmd_plan_show, "show a stored plan")
+    show.add_argument("code")
+    export = _add(plan, "export", cmd_plan_export, "export a stored plan to .yaml, .xlsx or .docx")
+    export.add_argument("code")
+    export.add_argument("-o", "--output", required=True)
+    convert = _add(plan, "convert", cmd_plan_convert, "convert a plan file to .yaml, .xlsx or .docx (no database)")
+    convert.add_argument("file")
+    convert.add_argument("-o", "--output", required=True)
+    convert.add_argument("--code", help="plan code (default: from the file)")
+
+    tasks = groups.add_parser("tasks", help="plan tasks").add_subparsers(dest="command", required=True)
+    listing = _add(tasks, "list", cmd_tasks_list, "list tasks")
+    listing.add_argument("--plan", help="only this plan's tasks")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `planflow` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except (UserError, PlanImportError, PlanNotFoundError, InvalidDeadlineError, ValueError) as exc:
+        print(f"planflow: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,34 @@
+"""Process-wide resources: the database and Prefect's environment, set up once."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from models.db import Database
+from planflow.settings import get_settings
+
+
+def configure_prefect_environment() -> None:
+    """Give Prefect its own home under planflow's and keep it offline; call before importing prefect."""
+    settings = get_settings()
+    os.environ.setdefault("PREFECT_HOME", str(settings.home / "prefect"))
+    Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+
+@lru_cache(maxsize=1)
+def get_database() -> Database:
+    """The database of this process, migrated to the latest schema on first use."""
+    return Database(get_settings().resolved_database_url())
+
+
+def reset_runtime() -> None:
+    """Forget the cached settings and database (tests switch databases with this)."""
+    if get_database.cache_info().currsize:
+        get_database().dispose()
+    get_database.cache_clear()
+    get_settings.cache_clear()

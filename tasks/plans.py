@@ -1,0 +1,46 @@
+"""Prefect tasks for plans: read a file, store it, lint it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+from sqlalchemy.exc import OperationalError
+
+from documents.reader import read_plan
+from models.plan_document import PlanDocument
+from models.plan_store import SaveResult, save_plan
+from models.six_clear import Finding, lint_plan
+from planflow.runtime import get_database
+
+
+def _database_hiccup(_task: object, _run: object, state: object) -> bool:
+    """Retry only when the database connection failed, not when the data is wrong."""
+    try:
+        state.result()  # type: ignore[attr-defined]
+    except OperationalError:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+@task(name="read-plan-file", cache_policy=NO_CACHE)
+def read_plan_file(source: str, code: str | None = None) -> PlanDocument:
+    """Parse and validate a plan file (no database work: a bad file stops here)."""
+    return read_plan(Path(source), code=code)
+
+
+@task(name="store-plan", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2, retry_condition_fn=_database_hiccup)
+def store_plan(document: PlanDocument, actor: str) -> SaveResult:
+    """Write the plan in one transaction; a retry after a dropped connection is harmless (upsert)."""
+    with get_database().transaction() as session:
+        return save_plan(session, document=document, actor=actor, now=datetime.now(UTC))
+
+
+@task(name="check-six-clear", cache_policy=NO_CACHE)
+def check_six_clear(document: PlanDocument) -> list[Finding]:
+    """The "6 rõ" findings of the imported plan, for the run's log."""
+    return lint_plan(document)
