@@ -8,6 +8,7 @@ from typing import Any
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
+from planflow.prefect_run import label_current_run
 from tasks.plans import check_six_clear, read_plan_file, store_plan
 
 
@@ -21,6 +22,7 @@ def import_plan(source: str, code: str | None = None, actor: str = "planflow") -
     """Bring a plan file (YAML, Excel, Word or the document's text) into the database."""
     logger = get_run_logger()
     document = read_plan_file(source, code)
+    label_current_run(f"import {document.code}", [f"plan:{document.code}", "step:import"])
     result = store_plan(document, actor)
     findings = check_six_clear(document)
     logger.info(

@@ -173,6 +173,13 @@ def cmd_tasks_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Run the Prefect server (unless PREFECT_API_URL is set) and every planflow deployment."""
+    from planflow.service import serve
+
+    return serve()
+
+
 # --- parser -------------------------------------------------------------------------------
 
 
@@ -217,6 +224,8 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("file")
     convert.add_argument("-o", "--output", required=True)
     convert.add_argument("--code", help="plan code (default: from the file)")
+
+    _add(groups, "serve", cmd_serve, "run the service: Prefect UI and every deployment", json_flag=False)
 
     tasks = groups.add_parser("tasks", help="plan tasks").add_subparsers(dest="command", required=True)
     listing = _add(tasks, "list", cmd_tasks_list, "list tasks")

@@ -14,3 +14,16 @@ def run_flow(flow: Flow[..., R], **parameters: Any) -> R:
     """Call a flow in this process with the heartbeat thread off (it costs ~1 s per run to stop)."""
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         return flow(**parameters)
+
+
+def label_current_run(name: str, tags: list[str]) -> None:
+    """Rename and tag the running flow run once its subject is known (filterable in the UI)."""
+    from prefect.client.orchestration import get_client
+    from prefect.context import get_run_context
+
+    context = get_run_context()
+    flow_run = getattr(context, "flow_run", None)
+    if flow_run is None:
+        return
+    with get_client(sync_client=True) as client:
+        client.update_flow_run(flow_run.id, name=name, tags=sorted({*flow_run.tags, *tags}))

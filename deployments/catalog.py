@@ -1,0 +1,19 @@
+"""Every planflow deployment, with its schedule and a form the Prefect UI can show."""
+
+from __future__ import annotations
+
+from prefect.deployments.runner import RunnerDeployment
+
+from flows.import_plan import import_plan
+
+
+def all_deployments() -> list[RunnerDeployment]:
+    """The deployments `planflow serve` runs (and `prefect.yaml` mirrors for work pools)."""
+    return [
+        import_plan.to_deployment(
+            name="on-demand",
+            description="Nhập một kế hoạch (YAML, Excel, Word hoặc văn bản) vào cơ sở dữ liệu; báo cáo '6 rõ'.",
+            tags=["planflow", "step:import"],
+            parameters={"actor": "Văn phòng Đảng ủy"},
+        ),
+    ]

@@ -1,0 +1,129 @@
+"""`planflow serve`: the Prefect server (unless one is configured), the seed plan, every deployment."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from planflow.runtime import configure_prefect_environment, get_database
+from planflow.settings import get_settings
+
+SEED_PLAN = Path(__file__).parent / "plans" / "vinh-tuy-2026.yaml"
+SERVER_START_TIMEOUT = 90.0
+
+
+def _server_address() -> tuple[str, int]:
+    host = os.environ.get("PREFECT_SERVER_API_HOST", "127.0.0.1")
+    port = int(os.environ.get("PREFECT_SERVER_API_PORT", "4200"))
+    return host, port
+
+
+def _wait_healthy(api_url: str, process: subprocess.Popen[bytes] | None) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"Prefect server stopped at start (exit {process.returncode}); see its log above.")
+        try:
+            if httpx.get(f"{api_url}/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"Prefect server at {api_url} did not answer within {SERVER_START_TIMEOUT:.0f} s.")
+
+
+@contextmanager
+def prefect_server() -> Iterator[str]:
+    """The API URL in force: the configured PREFECT_API_URL, or a local server started here."""
+    configured = os.environ.get("PREFECT_API_URL")
+    if configured:
+        _wait_healthy(configured, None)
+        yield configured
+        return
+    host, port = _server_address()
+    env = {**os.environ, "PREFECT_SERVER_API_HOST": host, "PREFECT_SERVER_API_PORT": str(port)}
+    log = (get_settings().home / "prefect-server.log").open("ab")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    api_url = f"http://{host}:{port}/api"
+    try:
+        _wait_healthy(api_url, process)
+        os.environ["PREFECT_API_URL"] = api_url
+        yield api_url
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+        log.close()
+
+
+def database_is_empty() -> bool:
+    """True before any plan has been imported."""
+    from sqlalchemy import select
+
+    from models.plan import Plan
+
+    with get_database().session() as session:
+        return session.scalars(select(Plan.id).limit(1)).first() is None
+
+
+def _stop_on_signals() -> None:
+    """Ctrl-C and SIGTERM both end `serve` through KeyboardInterrupt, so the server is cleaned up.
+
+    A process started in the background by a non-interactive shell ignores SIGINT, so
+    its handler is set here explicitly.
+    """
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
+
+
+def serve() -> int:
+    """Run the service until Ctrl-C or SIGTERM; returns the exit code."""
+    _stop_on_signals()
+    settings = get_settings()
+    settings.home.mkdir(parents=True, exist_ok=True)
+    configure_prefect_environment()
+    get_database()  # create or migrate the database before anything else
+    try:
+        _serve_with_server(settings.resolved_database_url())
+    except KeyboardInterrupt:
+        pass
+    finally:  # Prefect's serve turns the interrupt into SystemExit
+        print("planflow đã dừng.", flush=True)
+    return 0
+
+
+def _serve_with_server(database_url: str) -> None:
+    with prefect_server() as api_url:
+        ui_url = api_url.removesuffix("/api")
+        from prefect import serve as prefect_serve
+
+        from deployments.catalog import all_deployments
+        from flows.import_plan import import_plan
+        from planflow.prefect_run import run_flow
+
+        if database_is_empty():
+            result = run_flow(import_plan, source=str(SEED_PLAN), actor="planflow serve")
+            print(f"Đã nhập kế hoạch mẫu {result['code']} ({result['tasks']} nhiệm vụ).", flush=True)
+        print(f"planflow đang chạy. Giao diện Prefect: {ui_url}  (Ctrl-C để dừng)", flush=True)
+        print(f"Cơ sở dữ liệu: {database_url}", flush=True)
+        prefect_serve(*all_deployments(), print_starting_message=False)
