@@ -20,8 +20,8 @@ def write_docx(document: PlanDocument, path: Path) -> Path:
     """Export a plan to a Word file: 'PHỤ LỤC', its title, metadata and the task table."""
     doc = Document()
     style = doc.styles["Normal"]
-    style.font.name = "Times New Roman"  # type: ignore[attr-defined]
-    style.font.size = Pt(12)  # type: ignore[attr-defined]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(12)
     doc.add_paragraph("PHỤ LỤC").runs[0].bold = True
     doc.add_paragraph(document.title)
     meta = doc.add_table(rows=0, cols=2)

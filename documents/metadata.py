@@ -11,6 +11,7 @@ from models.plan_document import (
     PlanDocument,
     PlanImportError,
     Problem,
+    SectionRecord,
     TaskRecord,
 )
 
@@ -77,7 +78,7 @@ def build_document(
     values: dict[str, str],
     indicators: list[str],
     tasks: list[TaskRecord],
-    sections: list,  # list[SectionRecord]
+    sections: list[SectionRecord],
     source_name: str,
     source_format: str,
     default_code: str,

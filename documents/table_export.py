@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.plan_document import PlanDocument
+from models.plan_document import PlanDocument, TaskRecord
 
 TABLE_HEADER = [
     "STT",
@@ -21,7 +21,7 @@ TABLE_HEADER = [
 def table_rows(document: PlanDocument) -> list[tuple[str, list[str]]]:
     """('section' | 'task', cells) for each appendix row, sections before their tasks."""
     rows: list[tuple[str, list[str]]] = []
-    by_section: dict[str | None, list] = {}
+    by_section: dict[str | None, list[TaskRecord]] = {}
     for task in document.tasks:
         by_section.setdefault(task.section, []).append(task)
     order: list[str | None] = [s.number for s in document.sections]

@@ -136,7 +136,9 @@ class _AgencyBook:
     def __init__(self, session: Session, organization: Organization) -> None:
         self._session = session
         self._organization = organization
-        existing = session.scalars(select(Agency).where(Agency.organization == organization)) if organization.id else []
+        existing: list[Agency] = []
+        if organization.id is not None:
+            existing = list(session.scalars(select(Agency).where(Agency.organization_id == organization.id)))
         self._by_key = {a.name_key: a for a in existing}
 
     def get(self, name: str) -> Agency:

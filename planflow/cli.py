@@ -200,8 +200,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     groups = parser.add_subparsers(dest="group", required=True)
 
-    deadline = groups.add_parser("deadline", help="Vietnamese deadline texts")
-    deadline = deadline.add_subparsers(dest="command", required=True)
+    deadline = groups.add_parser("deadline", help="Vietnamese deadline texts").add_subparsers(
+        dest="command", required=True
+    )
     parse = _add(deadline, "parse", cmd_deadline_parse, "show the meaning of a deadline text")
     parse.add_argument("text")
 

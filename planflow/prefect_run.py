@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from prefect import Flow
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
@@ -13,7 +13,7 @@ R = TypeVar("R")
 def run_flow(flow: Flow[..., R], **parameters: Any) -> R:
     """Call a flow in this process with the heartbeat thread off (it costs ~1 s per run to stop)."""
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        return flow(**parameters)
+        return cast(R, flow(**parameters))
 
 
 def label_current_run(name: str, tags: list[str]) -> None:

@@ -16,7 +16,7 @@ target_metadata = Base.metadata
 
 def run_migrations_online() -> None:
     """Migrate through the engine given in `config.attributes`, or one made from the URL."""
-    engine = config.attributes.get("engine") or create_engine(config.get_main_option("sqlalchemy.url"))
+    engine = config.attributes.get("engine") or create_engine(config.get_main_option("sqlalchemy.url") or "")
     with engine.begin() as connection:
         context.configure(
             connection=connection,
