@@ -24,6 +24,8 @@ class AuditEvent(Base):
     entity_type: Mapped[str] = mapped_column(String(40))
     entity_key: Mapped[str] = mapped_column(String(200), index=True)
     details: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
+    # A move retried with the same key finds its first event here and does not act again.
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True, index=True)
 
 
 def record_event(
@@ -35,6 +37,7 @@ def record_event(
     entity_key: str,
     occurred_at: datetime,
     details: dict[str, Any] | None = None,
+    idempotency_key: str | None = None,
 ) -> AuditEvent:
     """Add one audit event to the caller's transaction (it commits with the change it records)."""
     event = AuditEvent(
@@ -44,6 +47,7 @@ def record_event(
         entity_key=entity_key,
         occurred_at=occurred_at,
         details=details or {},
+        idempotency_key=idempotency_key,
     )
     session.add(event)
     return event

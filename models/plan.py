@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
+    DateTime,
     ForeignKey,
     Integer,
     String,
@@ -92,6 +93,10 @@ class PlanTask(Timestamped, Base):
     deadline_checkpoints: Mapped[list[str]] = mapped_column(JsonDoc, default=list)
     upstream_body: Mapped[str | None] = mapped_column(String(300))
     awaited_event: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(30), default="imported", server_default="imported", index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    status_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     plan: Mapped[Plan] = relationship(back_populates="tasks")
     section: Mapped[PlanSection | None] = relationship()
@@ -102,6 +107,9 @@ class PlanTask(Timestamped, Base):
     coordinators: Mapped[list[PlanTaskCoordinator]] = relationship(
         order_by="PlanTaskCoordinator.position", cascade="all, delete-orphan"
     )
+
+    # Two people acting at once: the second UPDATE matches no row and fails ("changed meanwhile").
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012  (SQLAlchemy reads it)
 
 
 class PlanTaskLeader(Base):

@@ -7,3 +7,4 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
 PLANS = ROOT / "planflow" / "plans"
+ORGS = ROOT / "planflow" / "orgs"

@@ -7,7 +7,9 @@ from sqlalchemy import create_engine
 
 import models.audit
 import models.org
-import models.plan  # noqa: F401  (registers every table on the metadata)
+import models.outbox
+import models.plan
+import models.records  # noqa: F401  (registers every table on the metadata)
 from models.base import Base
 
 config = context.config

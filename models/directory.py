@@ -1,0 +1,181 @@
+"""Who is who in an organization: agencies with contacts, people with titles, and their roles.
+
+A directory file lists an organization's agencies and people. A person's roles on a
+task (rõ thẩm quyền) follow from it: the agency they belong to, their title, and
+whether they sit on the Standing Committee.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.agency_names import agency_key, agency_kind, display_name, normalize_leader, split_agencies
+from models.audit import record_event
+from models.org import Agency, AgencyKind, Organization, Person
+from models.plan import PlanTask
+from models.workflow import Role
+
+
+class DirectoryError(ValueError):
+    """A directory file that cannot be applied; nothing was written."""
+
+
+class UnknownPersonError(LookupError):
+    """No person with that e-mail; moves must name a real person."""
+
+    def __init__(self, email: str) -> None:
+        super().__init__(f"Không có người dùng '{email}' trong danh bạ (nạp bằng 'planflow org load').")
+
+
+@dataclass
+class AgencyEntry:
+    """An agency of the directory file."""
+
+    name: str
+    kind: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    webhook_url: str | None = None
+
+
+@dataclass
+class PersonEntry:
+    """A person of the directory file; `agency` names one of the agencies."""
+
+    full_name: str
+    email: str
+    title: str | None = None
+    agency: str | None = None
+    phone: str | None = None
+    agency_head: bool = False
+    standing_committee: bool = False
+
+
+@dataclass
+class DirectoryFile:
+    """One organization's agencies and people."""
+
+    organization: str
+    agencies: list[AgencyEntry] = field(default_factory=list)
+    people: list[PersonEntry] = field(default_factory=list)
+
+
+def load_directory(session: Session, *, directory: DirectoryFile, actor: str, now: datetime) -> dict[str, int]:
+    """Create or update the organization's agencies and people (matched by name key and e-mail)."""
+    org = session.scalars(select(Organization).where(Organization.code == directory.organization)).one_or_none()
+    if org is None:
+        raise DirectoryError(f"Không có tổ chức đảng mã '{directory.organization}': nhập kế hoạch của tổ chức trước.")
+    agencies = {a.name_key: a for a in session.scalars(select(Agency).where(Agency.organization_id == org.id))}
+    for entry in directory.agencies:
+        key = agency_key(entry.name)
+        agency = agencies.get(key)
+        if agency is None:
+            agency = Agency(organization=org, name=display_name(entry.name), name_key=key)
+            session.add(agency)
+            agencies[key] = agency
+        agency.kind = entry.kind or agency_kind(entry.name).value
+        agency.email, agency.phone, agency.webhook_url = entry.email, entry.phone, entry.webhook_url
+    for person_entry in directory.people:
+        _apply_person(session, org, agencies, person_entry)
+    record_event(
+        session,
+        actor=actor,
+        action="directory.loaded",
+        entity_type="organization",
+        entity_key=org.code,
+        occurred_at=now,
+        details={"agencies": len(directory.agencies), "people": len(directory.people)},
+    )
+    return {"agencies": len(directory.agencies), "people": len(directory.people)}
+
+
+def _apply_person(session: Session, org: Organization, agencies: dict[str, Agency], entry: PersonEntry) -> None:
+    if entry.agency and agency_key(entry.agency) not in agencies:
+        raise DirectoryError(f"{entry.full_name}: cơ quan '{entry.agency}' không có trong danh bạ.")
+    email = entry.email.strip().lower()
+    person = session.scalars(select(Person).where(Person.email == email)).one_or_none()
+    if person is None:
+        person = Person(organization_id=org.id, email=email, full_name=entry.full_name)
+        session.add(person)
+    person.full_name = entry.full_name
+    person.title = normalize_leader(entry.title) if entry.title else None
+    person.agency = agencies[agency_key(entry.agency)] if entry.agency else None
+    person.phone = entry.phone
+    person.is_agency_head = entry.agency_head
+    person.standing_committee = entry.standing_committee
+
+
+def find_person(session: Session, email: str) -> Person:
+    """The person acting, by e-mail (case-insensitive)."""
+    person = session.scalars(select(Person).where(Person.email == email.strip().lower())).one_or_none()
+    if person is None:
+        raise UnknownPersonError(email)
+    return person
+
+
+_ALL_BOARDS = ("các ban đảng", "các ban xây dựng đảng", "các ban thành ủy")
+_ANY_UNIT = re.compile(r"^các (?:cơ quan|đơn vị)(?:, đơn vị)?(?: đảng)?(?: có)? liên quan$|^các cơ quan đảng")
+
+
+def covers(named: Agency, unit: Agency) -> bool:
+    """Whether a unit is one of those a plan names: itself, a part of "A và B", or a group.
+
+    "Các Ban Đảng" covers every party board and the inspection committee; "Các cơ quan
+    liên quan" covers every unit of the organization.
+    """
+    if named.name_key == unit.name_key:
+        return True
+    if named.kind != AgencyKind.GROUP.value:
+        return False
+    parts = [agency_key(part) for part in split_agencies(named.name)] or [named.name_key]
+    for part in parts:
+        if part == unit.name_key or _ANY_UNIT.match(part):
+            return True
+        if part in _ALL_BOARDS and unit.kind in (AgencyKind.PARTY_BOARD.value, AgencyKind.INSPECTION.value):
+            return True
+    return False
+
+
+def roles_of(person: Person, task: PlanTask, organization_id: int) -> set[Role]:
+    """The roles a person holds on a task."""
+    roles: set[Role] = set()
+    if person.organization_id != organization_id:
+        return roles
+    own = person.agency
+    if own is not None and own.kind == AgencyKind.SECRETARIAT.value:
+        roles.add(Role.SECRETARIAT)
+    if own is not None and task.lead_agency is not None and _leads(task.lead_agency, own):
+        roles.add(Role.LEAD)
+    if own is not None and any(covers(c.agency, own) for c in task.coordinators):
+        roles.add(Role.COORDINATOR)
+    if person.title and agency_key(person.title) in {agency_key(leader.title) for leader in task.leaders}:
+        roles.add(Role.LEADER)
+    if person.standing_committee:
+        roles.add(Role.STANDING_COMMITTEE)
+    return roles
+
+
+def _leads(lead: Agency, unit: Agency) -> bool:
+    """A lead named as "A và B" is led by A and B; "Các cơ quan liên quan" leads nobody in particular."""
+    if lead.name_key == unit.name_key:
+        return True
+    if lead.kind != AgencyKind.GROUP.value:
+        return False
+    for part in (agency_key(p) for p in split_agencies(lead.name)):
+        if part == unit.name_key:
+            return True
+        if part in _ALL_BOARDS and unit.kind in (AgencyKind.PARTY_BOARD.value, AgencyKind.INSPECTION.value):
+            return True
+    return False
+
+
+def agency_head(session: Session, agency: Agency | None) -> Person | None:
+    """The head of an agency (who answers for a rejected explanation), if the directory names one."""
+    if agency is None:
+        return None
+    return session.scalars(select(Person).where(Person.agency_id == agency.id, Person.is_agency_head.is_(True))).first()

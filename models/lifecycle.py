@@ -1,0 +1,234 @@
+"""Applying a move to a task: check the table, the actor's authority and what was given, then
+write the new status, the move's records, an audit event and its notifications together.
+
+Nothing else changes a task's status. A move carrying an idempotency key that was
+already applied returns the first result and does nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from uuid import uuid4
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from models.audit import AuditEvent, record_event
+from models.directory import find_person, roles_of
+from models.lifecycle_notify import queue_move_notifications
+from models.lifecycle_steps import STEPS, InvalidMoveError, StepContext
+from models.plan import Plan, PlanTask, PlanTaskCoordinator
+from models.workflow import (
+    ACTION_LABELS_VI,
+    ROLE_LABELS_VI,
+    STATUS_LABELS_VI,
+    TRANSITIONS,
+    Action,
+    TaskStatus,
+    allowed_actions,
+)
+
+__all__ = [
+    "ChangedMeanwhileError",
+    "ForbiddenMoveError",
+    "InvalidMoveError",
+    "MoveError",
+    "MoveRequest",
+    "MoveResult",
+    "NotAuthorizedError",
+    "TaskNotFoundError",
+    "apply_move",
+]
+
+
+class MoveError(ValueError):
+    """Base of every refused move; the message says what to do."""
+
+
+class TaskNotFoundError(MoveError, LookupError):
+    """No such task in that plan."""
+
+
+class ForbiddenMoveError(MoveError):
+    """The table has no such move from the task's status."""
+
+
+class NotAuthorizedError(MoveError):
+    """The person does not hold a role the move needs."""
+
+
+class ChangedMeanwhileError(MoveError):
+    """Someone else changed the task between reading and writing it."""
+
+
+@dataclass(frozen=True)
+class MoveRequest:
+    """One person's move on one task, with what they give for it."""
+
+    plan_code: str
+    task_number: str
+    action: Action
+    actor_email: str
+    payload: dict[str, Any] = field(default_factory=dict)
+    idempotency_key: str | None = None
+
+
+@dataclass(frozen=True)
+class MoveResult:
+    """What a move did (or, repeated, what it had done)."""
+
+    plan_code: str
+    task_number: str
+    action: str
+    from_status: str
+    to_status: str
+    actor: str
+    event_id: int
+    notifications: int
+    repeated: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of `planflow task … --json`."""
+        return {
+            "plan": self.plan_code,
+            "task": self.task_number,
+            "action": self.action,
+            "from": self.from_status,
+            "to": self.to_status,
+            "actor": self.actor,
+            "event_id": self.event_id,
+            "notifications": self.notifications,
+            "repeated": self.repeated,
+        }
+
+
+def load_task(session: Session, plan_code: str, number: str) -> tuple[PlanTask, Plan]:
+    """A task with everything a move reads (lead, coordinators, leaders), or TaskNotFoundError."""
+    row = session.execute(
+        select(PlanTask, Plan)
+        .join(Plan, PlanTask.plan_id == Plan.id)
+        .where(Plan.code == plan_code, PlanTask.number == number)
+        .options(
+            selectinload(PlanTask.lead_agency),
+            selectinload(PlanTask.leaders),
+            selectinload(PlanTask.coordinators).selectinload(PlanTaskCoordinator.agency),
+        )
+    ).one_or_none()
+    if row is None:
+        raise TaskNotFoundError(f"Không có nhiệm vụ {number} trong kế hoạch '{plan_code}'.")
+    return row[0], row[1]
+
+
+def _previous(session: Session, key: str) -> MoveResult | None:
+    event = session.scalars(select(AuditEvent).where(AuditEvent.idempotency_key == key)).one_or_none()
+    if event is None:
+        return None
+    details = event.details
+    return MoveResult(
+        plan_code=details["plan"],
+        task_number=details["task"],
+        action=details["action"],
+        from_status=details["from"],
+        to_status=details["to"],
+        actor=event.actor,
+        event_id=event.id,
+        notifications=details.get("notifications", 0),
+        repeated=True,
+    )
+
+
+def _jsonable(payload: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, date | datetime) else v) for k, v in payload.items()}
+
+
+def apply_move(session: Session, request: MoveRequest, *, now: datetime) -> MoveResult:
+    """Validate the move completely, then apply it in the caller's transaction."""
+    if request.idempotency_key:
+        previous = _previous(session, request.idempotency_key)
+        if previous is not None:
+            return previous
+    task, plan = load_task(session, request.plan_code, request.task_number)
+    actor = find_person(session, request.actor_email)
+    status = TaskStatus(task.status)
+    move = TRANSITIONS.get((status, request.action))
+    if move is None:
+        allowed = ", ".join(ACTION_LABELS_VI[a] for a in allowed_actions(status)) or "không còn thao tác nào"
+        raise ForbiddenMoveError(
+            f"Nhiệm vụ {task.number} đang ở trạng thái '{STATUS_LABELS_VI[status]}': không thể "
+            f"{ACTION_LABELS_VI[request.action]}. Có thể: {allowed}."
+        )
+    roles = roles_of(actor, task, plan.organization_id)
+    if not roles & move.roles:
+        needed = " hoặc ".join(ROLE_LABELS_VI[r] for r in sorted(move.roles))
+        raise NotAuthorizedError(
+            f"{actor.full_name} không có thẩm quyền {ACTION_LABELS_VI[request.action]} nhiệm vụ {task.number}: "
+            f"chỉ {needed} mới được làm việc này."
+        )
+    step = STEPS[request.action]
+    context = StepContext(session=session, task=task, actor=actor, payload=request.payload, now=now)
+    step.check(context)  # every check before any write
+
+    step.apply(context)
+    next_status = move.next_status or status
+    if next_status is not status:
+        task.status = next_status.value
+        task.status_changed_at = now
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise ChangedMeanwhileError(
+            f"Nhiệm vụ {task.number} vừa được người khác cập nhật; hãy tải lại và thực hiện lại nếu vẫn cần."
+        ) from exc
+    move_id = request.idempotency_key or uuid4().hex
+    given = _jsonable(request.payload)
+    notified = queue_move_notifications(
+        session,
+        task=task,
+        organization_id=plan.organization_id,
+        action=request.action,
+        move_id=move_id,
+        context={
+            "plan": plan.code,
+            "task": task.number,
+            "action": request.action.value,
+            "actor": actor.full_name,
+            "description": task.description,
+            "due_date": task.due_date.isoformat() if task.due_date else None,
+            **given,
+        },
+        queued_at=now,
+    )
+    event = record_event(  # written once, last: the audit log is append-only
+        session,
+        actor=actor.full_name,
+        action=f"task.{request.action.value}",
+        entity_type="plan_task",
+        entity_key=f"{plan.code}/{task.number}",
+        occurred_at=now,
+        details={
+            "plan": plan.code,
+            "task": task.number,
+            "action": request.action.value,
+            "from": status.value,
+            "to": next_status.value,
+            "actor_email": actor.email,
+            "given": given,
+            "move_id": move_id,
+            "notifications": notified,
+        },
+        idempotency_key=request.idempotency_key,
+    )
+    session.flush()
+    return MoveResult(
+        plan_code=plan.code,
+        task_number=task.number,
+        action=request.action.value,
+        from_status=status.value,
+        to_status=next_status.value,
+        actor=actor.full_name,
+        event_id=event.id,
+        notifications=notified,
+    )

@@ -1,0 +1,141 @@
+"""What each move leaves behind: submissions, inputs, explanations, deadline history.
+
+Rows here are only added, or completed once (a decision on a request); a new
+submission is a new version, an old deadline stays in the history.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, BigId, JsonDoc
+from models.org import Agency, Person
+
+
+class Submission(Base):
+    """One version of a task's result, with evidence and measured KPI values, and its review."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (UniqueConstraint("task_id", "version"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("plan_tasks.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    result_text: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[list[str]] = mapped_column(JsonDoc, default=list)
+    kpi_values: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
+    submitted_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    decision: Mapped[str | None] = mapped_column(String(20))  # approved | returned
+    review_comment: Mapped[str | None] = mapped_column(Text)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    submitted_by: Mapped[Person] = relationship(foreign_keys=[submitted_by_id])
+    reviewed_by: Mapped[Person | None] = relationship(foreign_keys=[reviewed_by_id])
+
+
+class ProgressReport(Base):
+    """A recurring task's report for one reporting period (a new version if sent again)."""
+
+    __tablename__ = "progress_reports"
+    __table_args__ = (UniqueConstraint("task_id", "period", "version"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("plan_tasks.id", ondelete="CASCADE"), index=True)
+    period: Mapped[str] = mapped_column(String(10), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    reported_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CoordinationRequest(Base):
+    """The lead agency asks a coordinating agency for its part."""
+
+    __tablename__ = "coordination_requests"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("plan_tasks.id", ondelete="CASCADE"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    message: Mapped[str] = mapped_column(Text, default="")
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    agency: Mapped[Agency] = relationship()
+
+
+class CoordinationInput(Base):
+    """A coordinating agency's contribution to a task."""
+
+    __tablename__ = "coordination_inputs"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("plan_tasks.id", ondelete="CASCADE"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    text: Mapped[str] = mapped_column(Text)
+    given_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    given_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    agency: Mapped[Agency] = relationship()
+
+
+class Explanation(Base):
+    """Giải trình: requested when late or failing, submitted, then accepted or rejected."""
+
+    __tablename__ = "explanations"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("plan_tasks.id", ondelete="CASCADE"), index=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    text: Mapped[str | None] = mapped_column(Text)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decision: Mapped[str | None] = mapped_column(String(20))  # accepted | rejected
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    new_due_date: Mapped[date | None] = mapped_column(Date)
+    agency_head_name: Mapped[str | None] = mapped_column(String(200))  # who answers for a rejection
+
+    agency: Mapped[Agency | None] = relationship()
+
+
+class ExtensionRequest(Base):
+    """Gia hạn: asked by the lead agency before the deadline, decided by the leader in charge."""
+
+    __tablename__ = "extension_requests"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("plan_tasks.id", ondelete="CASCADE"), index=True)
+    requested_due_date: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    decision: Mapped[str | None] = mapped_column(String(20))  # granted | refused
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class DeadlineChange(Base):
+    """Every change of a task's due date, so the old one is never lost."""
+
+    __tablename__ = "deadline_changes"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("plan_tasks.id", ondelete="CASCADE"), index=True)
+    old_due_date: Mapped[date | None] = mapped_column(Date)
+    new_due_date: Mapped[date] = mapped_column(Date)
+    cause: Mapped[str] = mapped_column(String(30))  # extension | explanation | upstream
+    note: Mapped[str] = mapped_column(Text, default="")
+    changed_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
