@@ -74,6 +74,7 @@ class MoveRequest:
     actor_email: str
     payload: dict[str, Any] = field(default_factory=dict)
     idempotency_key: str | None = None
+    expected_version: int | None = None  # the version the person saw (a form's hidden field)
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,11 @@ def apply_move(session: Session, request: MoveRequest, *, now: datetime) -> Move
             return previous
     task, plan = load_task(session, request.plan_code, request.task_number)
     actor = find_person(session, request.actor_email)
+    if request.expected_version is not None and request.expected_version != task.version:
+        raise ChangedMeanwhileError(
+            f"Nhiệm vụ {task.number} vừa được người khác cập nhật (phiên bản {task.version}, bạn đang xem "
+            f"{request.expected_version}); hãy tải lại và thực hiện lại nếu vẫn cần."
+        )
     status = TaskStatus(task.status)
     move = TRANSITIONS.get((status, request.action))
     if move is None:
@@ -171,6 +177,7 @@ def apply_move(session: Session, request: MoveRequest, *, now: datetime) -> Move
     context = StepContext(session=session, task=task, actor=actor, payload=request.payload, now=now)
     step.check(context)  # every check before any write
 
+    number = task.number  # a failed flush expires the object; keep what the error message needs
     step.apply(context)
     next_status = move.next_status or status
     if next_status is not status:
@@ -180,7 +187,7 @@ def apply_move(session: Session, request: MoveRequest, *, now: datetime) -> Move
         session.flush()
     except StaleDataError as exc:
         raise ChangedMeanwhileError(
-            f"Nhiệm vụ {task.number} vừa được người khác cập nhật; hãy tải lại và thực hiện lại nếu vẫn cần."
+            f"Nhiệm vụ {number} vừa được người khác cập nhật; hãy tải lại và thực hiện lại nếu vẫn cần."
         ) from exc
     move_id = request.idempotency_key or uuid4().hex
     given = _jsonable(request.payload)
