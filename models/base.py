@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData, func
+from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -28,10 +28,22 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class Timestamped:
-    """Server-side creation and update times."""
+# The database's own clock in DDL, as literal SQL: Prefect's server code, once imported in a
+# process, compiles func.now() on SQLite into a form that UPDATE … executemany rejects.
+CURRENT_TIMESTAMP = text("CURRENT_TIMESTAMP")
 
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), nullable=False)
+
+def utc_now() -> datetime:
+    """The time written by the application (created/updated stamps)."""
+    return datetime.now(UTC)
+
+
+class Timestamped:
+    """Creation and update times (database default for rows inserted outside the ORM)."""
+
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=CURRENT_TIMESTAMP, default=utc_now, nullable=False
+    )
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), nullable=False
+        DateTime(timezone=True), server_default=CURRENT_TIMESTAMP, default=utc_now, onupdate=utc_now, nullable=False
     )

@@ -8,9 +8,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from models.directory import find_person
 from models.org import Agency
 from models.plan import Plan, PlanTask, PlanTaskCoordinator
 from models.plan_document import OrganizationRecord, PlanDocument, SectionRecord, TaskRecord
+from models.waiting import matches, waiting_on_many
+from models.workflow import STATUS_LABELS_VI, TaskStatus
 
 
 class PlanNotFoundError(LookupError):
@@ -47,11 +50,15 @@ def get_plan(session: Session, code: str) -> Plan:
     return plan
 
 
-def task_view(task: PlanTask, plan_code: str) -> dict[str, Any]:
+def task_view(task: PlanTask, plan_code: str, waiting_on: list[str] | None = None) -> dict[str, Any]:
     """One task as the CLI and API show it (the public JSON shape of a task)."""
     return {
         "plan": plan_code,
         "number": task.number,
+        "status": task.status,
+        "status_vi": STATUS_LABELS_VI[TaskStatus(task.status)],
+        "version": task.version,
+        "waiting_on": waiting_on if waiting_on is not None else [],
         "section": task.section.number if task.section else None,
         "description": task.description,
         "leaders": [leader.title for leader in task.leaders],
@@ -105,18 +112,42 @@ def plan_view(plan: Plan) -> dict[str, Any]:
     }
 
 
-def list_tasks(session: Session, *, plan_code: str | None = None) -> list[dict[str, Any]]:
-    """Tasks of one plan, or of every plan, in plan order."""
+def list_tasks(
+    session: Session,
+    *,
+    plan_code: str | None = None,
+    waiting_on: str | None = None,
+    status: str | None = None,
+) -> list[dict[str, Any]]:
+    """Tasks of one plan or all, in plan order; optionally only those waiting on a unit, title or person."""
     query = (
         select(PlanTask, Plan.code)
         .join(Plan, PlanTask.plan_id == Plan.id)
-        .options(*_task_options())
+        .options(*_task_options(), selectinload(PlanTask.plan))
         .order_by(Plan.code, PlanTask.position)
     )
     if plan_code is not None:
         get_plan(session, plan_code)  # a clear error for an unknown code
         query = query.where(Plan.code == plan_code)
-    return [task_view(task, code) for task, code in session.execute(query)]
+    if status is not None:
+        TaskStatus(status)  # a clear error for an unknown status
+        query = query.where(PlanTask.status == status)
+    rows = list(session.execute(query))
+    waits = waiting_on_many(session, [task for task, _ in rows])
+    wanted = _waiting_names(session, waiting_on) if waiting_on else None
+    return [
+        task_view(task, code, waits[task.id])
+        for task, code in rows
+        if wanted is None or any(matches(waits[task.id], name) for name in wanted)
+    ]
+
+
+def _waiting_names(session: Session, who: str) -> list[str]:
+    """A unit or title as typed, or, for an e-mail, the person's agency and title."""
+    if "@" not in who:
+        return [who]
+    person = find_person(session, who)
+    return [name for name in (person.agency.name if person.agency else None, person.title) if name]
 
 
 def load_document(session: Session, code: str) -> PlanDocument:

@@ -66,8 +66,8 @@ class Action(StrEnum):
 
 
 ACTION_LABELS_VI: dict[Action, str] = {
-    Action.ASSIGN: "giao nhiệm vụ",
-    Action.ACKNOWLEDGE: "tiếp nhận nhiệm vụ",
+    Action.ASSIGN: "giao",
+    Action.ACKNOWLEDGE: "tiếp nhận",
     Action.REQUEST_COORDINATION: "đề nghị phối hợp",
     Action.GIVE_INPUT: "gửi ý kiến phối hợp",
     Action.SUBMIT: "nộp kết quả",
@@ -82,7 +82,7 @@ ACTION_LABELS_VI: dict[Action, str] = {
     Action.GRANT_EXTENSION: "đồng ý gia hạn",
     Action.REFUSE_EXTENSION: "không đồng ý gia hạn",
     Action.SET_DEADLINE: "cập nhật thời hạn do cấp trên ấn định",
-    Action.CANCEL: "hủy nhiệm vụ",
+    Action.CANCEL: "hủy bỏ",
 }
 
 

@@ -3,28 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from models.deadlines import InvalidDeadlineError
+from models.directory import DirectoryError, UnknownPersonError
+from models.lifecycle import MoveError
 from models.plan_document import PlanImportError
 from models.plan_queries import PlanNotFoundError
+from planflow.cli_common import UserError, print_json
+from planflow.cli_tasks import add_task_commands
 
 EXIT_USER_ERROR = 2
 EXIT_FINDINGS = 1
-
-
-class UserError(Exception):
-    """A problem the person at the keyboard can fix; printed as one line."""
-
-
-def print_json(data: Any) -> None:
-    """The single JSON document a `--json` command prints on stdout."""
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
-    sys.stdout.write("\n")
 
 
 # --- commands -------------------------------------------------------------------------------
@@ -161,15 +154,33 @@ def cmd_tasks_list(args: argparse.Namespace) -> int:
     from planflow.runtime import get_database
 
     with get_database().session() as session:
-        tasks = list_tasks(session, plan_code=args.plan)
+        tasks = list_tasks(session, plan_code=args.plan, waiting_on=args.waiting_on, status=args.status)
     if args.json:
         print_json(tasks)
         return 0
     for task in tasks:
         due = task["deadline"]["due_date"] or task["deadline"]["text"] or "—"
-        lead = task["lead_agency"] or "—"
-        print(f"{task['plan']:>16} {task['number']:>6}  {lead:32.32}  {due:>14}  {task['description'][:60]}")
+        waiting = ", ".join(task["waiting_on"]) or "—"
+        print(f"{task['plan']:>16} {task['number']:>6}  {task['status_vi']:18.18}  {waiting:30.30}  {due:>12}")
     print(f"{len(tasks)} nhiệm vụ.")
+    return 0
+
+
+def cmd_org_load(args: argparse.Namespace) -> int:
+    """Load an organization's directory (agencies and people)."""
+    from datetime import UTC, datetime
+
+    from documents.directory_yaml import read_directory
+    from models.directory import load_directory
+    from planflow.runtime import get_database
+
+    directory = read_directory(Path(args.file))
+    with get_database().transaction() as session:
+        counts = load_directory(session, directory=directory, actor="planflow org load", now=datetime.now(UTC))
+    if args.json:
+        print_json({"organization": directory.organization, **counts})
+    else:
+        print(f"Đã nạp danh bạ {directory.organization}: {counts['agencies']} cơ quan, {counts['people']} người.")
     return 0
 
 
@@ -231,6 +242,14 @@ def build_parser() -> argparse.ArgumentParser:
     tasks = groups.add_parser("tasks", help="plan tasks").add_subparsers(dest="command", required=True)
     listing = _add(tasks, "list", cmd_tasks_list, "list tasks")
     listing.add_argument("--plan", help="only this plan's tasks")
+    listing.add_argument("--waiting-on", help="only tasks whose next move is this unit's, title's or person's (e-mail)")
+    listing.add_argument("--status", help="only tasks in this status (imported, assigned, …)")
+
+    org = groups.add_parser("org", help="organizations").add_subparsers(dest="command", required=True)
+    load = _add(org, "load", cmd_org_load, "load a directory file: agencies with contacts, people with titles")
+    load.add_argument("file")
+
+    add_task_commands(groups, _add)
     return parser
 
 
@@ -239,7 +258,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.handler(args))
-    except (UserError, PlanImportError, PlanNotFoundError, InvalidDeadlineError, ValueError) as exc:
+    except (
+        UserError,
+        PlanImportError,
+        PlanNotFoundError,
+        InvalidDeadlineError,
+        MoveError,
+        DirectoryError,
+        UnknownPersonError,
+        ValueError,
+    ) as exc:
         print(f"planflow: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
 

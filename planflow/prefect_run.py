@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar, cast
 
 from prefect import Flow
@@ -10,9 +13,34 @@ from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settin
 R = TypeVar("R")
 
 
+@contextmanager
+def quiet_console() -> Iterator[None]:
+    """Keep Prefect's console log (and a failed run's traceback) off the terminal; the API still gets it.
+
+    The CLI reports a refused step as one line; the flow run in the UI keeps the full log.
+    """
+    loggers = [logging.getLogger(), *(logging.getLogger(name) for name in list(logging.Logger.manager.loggerDict))]
+    handlers = list(
+        {
+            id(handler): handler
+            for logger in loggers
+            for handler in logger.handlers
+            if type(handler).__name__ == "PrefectConsoleHandler"
+        }.values()
+    )
+    levels = [handler.level for handler in handlers]
+    for handler in handlers:
+        handler.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        for handler, level in zip(handlers, levels, strict=True):
+            handler.setLevel(level)
+
+
 def run_flow(flow: Flow[..., R], **parameters: Any) -> R:
     """Call a flow in this process with the heartbeat thread off (it costs ~1 s per run to stop)."""
-    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}), quiet_console():
         return cast(R, flow(**parameters))
 
 

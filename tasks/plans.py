@@ -7,24 +7,13 @@ from pathlib import Path
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
-from sqlalchemy.exc import OperationalError
 
 from documents.reader import read_plan
 from models.plan_document import PlanDocument
 from models.plan_store import SaveResult, save_plan
 from models.six_clear import Finding, lint_plan
 from planflow.runtime import get_database
-
-
-def _database_hiccup(_task: object, _run: object, state: object) -> bool:
-    """Retry only when the database connection failed, not when the data is wrong."""
-    try:
-        state.result()  # type: ignore[attr-defined]
-    except OperationalError:
-        return True
-    except Exception:
-        return False
-    return False
+from tasks.retry import database_hiccup
 
 
 @task(name="read-plan-file", cache_policy=NO_CACHE)
@@ -33,7 +22,7 @@ def read_plan_file(source: str, code: str | None = None) -> PlanDocument:
     return read_plan(Path(source), code=code)
 
 
-@task(name="store-plan", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2, retry_condition_fn=_database_hiccup)
+@task(name="store-plan", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2, retry_condition_fn=database_hiccup)
 def store_plan(document: PlanDocument, actor: str) -> SaveResult:
     """Write the plan in one transaction; a retry after a dropped connection is harmless (upsert)."""
     with get_database().transaction() as session:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from documents.reader import read_plan
-from models.db import Database
+from models.db import Database, head_revision, make_engine
 from models.plan_store import save_plan
 from planflow.cli import main
 from tests.paths import PLANS, SEEDS
@@ -94,4 +94,4 @@ def test_db_upgrade_on_a_brand_new_file(tmp_path: Path, monkeypatch: pytest.Monk
         data = _json(capsys, ["db", "upgrade", "--json"])
     finally:
         reset_runtime()
-    assert isinstance(data, dict) and data["revision"] == "0001"
+    assert isinstance(data, dict) and data["revision"] == head_revision(make_engine("sqlite://"))

@@ -64,7 +64,7 @@ def _submitted(db: Database, task: str = "47") -> None:
 REFUSALS = [
     # (setup, task, action, actor, payload, error, message fragment)
     (None, "47", Action.APPROVE, OFFICE, {}, ForbiddenMoveError, "đang ở trạng thái 'chưa giao': không thể duyệt"),
-    (None, "47", Action.ACKNOWLEDGE, XD, {}, ForbiddenMoveError, "Có thể: giao nhiệm vụ"),
+    (None, "47", Action.ACKNOWLEDGE, XD, {}, ForbiddenMoveError, "Có thể: giao, cập nhật thời hạn"),
     (None, "47", Action.ASSIGN, XD, {}, NotAuthorizedError, "chỉ Văn phòng Đảng ủy mới được"),
     ("assigned", "47", Action.ACKNOWLEDGE, OFFICE, {}, NotAuthorizedError, "chỉ cơ quan chủ trì mới được"),
     ("assigned", "47", Action.CANCEL, OFFICE, {"reason": "x"}, NotAuthorizedError, "chỉ Ban Thường vụ mới được"),

@@ -1,0 +1,257 @@
+"""One Prefect flow per step of a task's life; each reads like the sentence of the plan it carries out.
+
+Every flow names its run after the step and the task and tags it with the plan, the
+task, the lead agency and the step, so filtering the UI by `task:<plan>/<number>`
+shows the task's whole life. A retried run reuses its idempotency key and acts once.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from prefect import Flow, flow, get_run_logger
+from prefect.runtime import flow_run
+
+from models.lifecycle import MoveRequest
+from models.workflow import Action
+from planflow.prefect_run import label_current_run
+from tasks.lifecycle import apply_task_move, assign_plan_tasks, task_tags
+
+
+def _move(
+    step: str,
+    action: Action,
+    plan: str,
+    task: str,
+    actor: str,
+    payload: dict[str, Any],
+    idempotency_key: str | None,
+    at: datetime | None,
+) -> dict[str, Any]:
+    key = idempotency_key or f"flow-run:{flow_run.id}:{action.value}"
+    label_current_run(f"{step} {plan}/{task}", task_tags(plan, task, step))
+    result = apply_task_move(MoveRequest(plan, task, action, actor, payload, idempotency_key=key), at)
+    get_run_logger().info(
+        "%s %s/%s: %s → %s by %s; %d notifications queued%s",
+        step,
+        plan,
+        task,
+        result.from_status,
+        result.to_status,
+        result.actor,
+        result.notifications,
+        " (repeated: nothing done)" if result.repeated else "",
+    )
+    return result.to_dict()
+
+
+@flow(name="task-assign", flow_run_name="assign {plan}/{task}")
+def assign_task(
+    plan: str, task: str, actor: str, idempotency_key: str | None = None, at: datetime | None = None
+) -> dict[str, Any]:
+    """The secretariat assigns a task to its lead agency."""
+    return _move("assign", Action.ASSIGN, plan, task, actor, {}, idempotency_key, at)
+
+
+@flow(name="plan-assign-all", flow_run_name="assign all {plan}")
+def assign_plan(plan: str, actor: str, at: datetime | None = None) -> dict[str, Any]:
+    """The secretariat assigns every task of an imported plan at once (one run, one transaction)."""
+    label_current_run(f"assign all {plan}", [f"plan:{plan}", "step:assign"])
+    results = assign_plan_tasks(plan, actor, f"flow-run:{flow_run.id}", at)
+    assigned = sum(1 for r in results if not r.repeated)
+    notified = sum(r.notifications for r in results if not r.repeated)
+    get_run_logger().info("Assigned %d tasks of %s; %d notifications queued", assigned, plan, notified)
+    return {"plan": plan, "assigned": assigned, "notifications": notified, "tasks": [r.task_number for r in results]}
+
+
+@flow(name="task-acknowledge", flow_run_name="acknowledge {plan}/{task}")
+def acknowledge_task(
+    plan: str, task: str, actor: str, note: str = "", idempotency_key: str | None = None, at: datetime | None = None
+) -> dict[str, Any]:
+    """The lead agency acknowledges the task it was given."""
+    return _move("acknowledge", Action.ACKNOWLEDGE, plan, task, actor, {"note": note}, idempotency_key, at)
+
+
+@flow(name="task-request-coordination", flow_run_name="request coordination {plan}/{task}")
+def request_coordination(
+    plan: str,
+    task: str,
+    actor: str,
+    message: str = "",
+    agencies: list[str] | None = None,
+    idempotency_key: str | None = None,
+    at: datetime | None = None,
+) -> dict[str, Any]:
+    """The lead agency asks its coordinating agencies (all, or those named) for their part."""
+    payload = {"message": message, "agencies": agencies or []}
+    return _move("request-coordination", Action.REQUEST_COORDINATION, plan, task, actor, payload, idempotency_key, at)
+
+
+@flow(name="task-give-input", flow_run_name="coordination input {plan}/{task}")
+def give_coordination_input(
+    plan: str, task: str, actor: str, text: str, idempotency_key: str | None = None, at: datetime | None = None
+) -> dict[str, Any]:
+    """A coordinating agency gives its input to the lead agency."""
+    return _move("give-input", Action.GIVE_INPUT, plan, task, actor, {"text": text}, idempotency_key, at)
+
+
+@flow(name="task-submit", flow_run_name="submit {plan}/{task}")
+def submit_result(
+    plan: str,
+    task: str,
+    actor: str,
+    result: str,
+    evidence: list[str] | None = None,
+    kpi_values: dict[str, float] | None = None,
+    idempotency_key: str | None = None,
+    at: datetime | None = None,
+) -> dict[str, Any]:
+    """The lead agency submits its result, with evidence and measured KPI values (a new version each time)."""
+    payload = {"result": result, "evidence": evidence or [], "kpi_values": kpi_values or {}}
+    return _move("submit", Action.SUBMIT, plan, task, actor, payload, idempotency_key, at)
+
+
+@flow(name="task-report-progress", flow_run_name="progress {period} {plan}/{task}")
+def submit_progress(
+    plan: str,
+    task: str,
+    actor: str,
+    period: str,
+    text: str,
+    idempotency_key: str | None = None,
+    at: datetime | None = None,
+) -> dict[str, Any]:
+    """The lead agency of a recurring task reports its progress for a period (YYYY-MM or YYYY-Qn)."""
+    payload = {"period": period, "text": text}
+    return _move("report-progress", Action.SUBMIT_PROGRESS, plan, task, actor, payload, idempotency_key, at)
+
+
+@flow(name="task-review", flow_run_name="review {plan}/{task}")
+def review_result(
+    plan: str,
+    task: str,
+    actor: str,
+    decision: Literal["approve", "return"],
+    comment: str = "",
+    idempotency_key: str | None = None,
+    at: datetime | None = None,
+) -> dict[str, Any]:
+    """The secretariat approves the result, or returns it with comments for a new version."""
+    action = Action.APPROVE if decision == "approve" else Action.RETURN
+    return _move("review", action, plan, task, actor, {"comment": comment}, idempotency_key, at)
+
+
+@flow(name="task-request-explanation", flow_run_name="request explanation {plan}/{task}")
+def request_explanation(
+    plan: str,
+    task: str,
+    actor: str,
+    reason: str,
+    failing: bool = False,
+    idempotency_key: str | None = None,
+    at: datetime | None = None,
+) -> dict[str, Any]:
+    """The secretariat demands an explanation (giải trình) of a late or failing task."""
+    payload = {"reason": reason, "failing": failing}
+    return _move("request-explanation", Action.REQUEST_EXPLANATION, plan, task, actor, payload, idempotency_key, at)
+
+
+@flow(name="task-submit-explanation", flow_run_name="explain {plan}/{task}")
+def submit_explanation(
+    plan: str, task: str, actor: str, text: str, idempotency_key: str | None = None, at: datetime | None = None
+) -> dict[str, Any]:
+    """The lead agency submits its explanation."""
+    return _move(
+        "submit-explanation", Action.SUBMIT_EXPLANATION, plan, task, actor, {"text": text}, idempotency_key, at
+    )
+
+
+@flow(name="task-decide-explanation", flow_run_name="decide explanation {plan}/{task}")
+def decide_explanation(
+    plan: str,
+    task: str,
+    actor: str,
+    decision: Literal["accept", "reject"],
+    comment: str = "",
+    new_due_date: date | None = None,
+    idempotency_key: str | None = None,
+    at: datetime | None = None,
+) -> dict[str, Any]:
+    """The leader in charge or the Standing Committee accepts (new deadline) or rejects the explanation."""
+    action = Action.ACCEPT_EXPLANATION if decision == "accept" else Action.REJECT_EXPLANATION
+    payload: dict[str, Any] = {"comment": comment}
+    if new_due_date is not None:
+        payload["new_due_date"] = new_due_date
+    return _move("decide-explanation", action, plan, task, actor, payload, idempotency_key, at)
+
+
+@flow(name="task-request-extension", flow_run_name="request extension {plan}/{task}")
+def request_extension(
+    plan: str,
+    task: str,
+    actor: str,
+    new_due_date: date,
+    reason: str,
+    idempotency_key: str | None = None,
+    at: datetime | None = None,
+) -> dict[str, Any]:
+    """The lead agency asks, before the deadline, for a later one (gia hạn)."""
+    payload = {"new_due_date": new_due_date, "reason": reason}
+    return _move("request-extension", Action.REQUEST_EXTENSION, plan, task, actor, payload, idempotency_key, at)
+
+
+@flow(name="task-decide-extension", flow_run_name="decide extension {plan}/{task}")
+def decide_extension(
+    plan: str,
+    task: str,
+    actor: str,
+    decision: Literal["grant", "refuse"],
+    comment: str = "",
+    idempotency_key: str | None = None,
+    at: datetime | None = None,
+) -> dict[str, Any]:
+    """The leader in charge grants or refuses the extension asked for."""
+    action = Action.GRANT_EXTENSION if decision == "grant" else Action.REFUSE_EXTENSION
+    return _move("decide-extension", action, plan, task, actor, {"comment": comment}, idempotency_key, at)
+
+
+@flow(name="task-set-deadline", flow_run_name="set deadline {plan}/{task}")
+def set_deadline(
+    plan: str,
+    task: str,
+    actor: str,
+    new_due_date: date,
+    comment: str = "",
+    idempotency_key: str | None = None,
+    at: datetime | None = None,
+) -> dict[str, Any]:
+    """The secretariat records the date an upper body set for a task that waited on it."""
+    payload = {"new_due_date": new_due_date, "comment": comment}
+    return _move("set-deadline", Action.SET_DEADLINE, plan, task, actor, payload, idempotency_key, at)
+
+
+@flow(name="task-cancel", flow_run_name="cancel {plan}/{task}")
+def cancel_task(
+    plan: str, task: str, actor: str, reason: str, idempotency_key: str | None = None, at: datetime | None = None
+) -> dict[str, Any]:
+    """The Standing Committee cancels a task, with the reason."""
+    return _move("cancel", Action.CANCEL, plan, task, actor, {"reason": reason}, idempotency_key, at)
+
+
+STEP_FLOWS: dict[str, Flow[..., dict[str, Any]]] = {
+    "assign": assign_task,
+    "acknowledge": acknowledge_task,
+    "request-coordination": request_coordination,
+    "give-input": give_coordination_input,
+    "submit": submit_result,
+    "report-progress": submit_progress,
+    "review": review_result,
+    "request-explanation": request_explanation,
+    "submit-explanation": submit_explanation,
+    "decide-explanation": decide_explanation,
+    "request-extension": request_extension,
+    "decide-extension": decide_extension,
+    "set-deadline": set_deadline,
+    "cancel": cancel_task,
+}

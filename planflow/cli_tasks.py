@@ -1,0 +1,137 @@
+"""`planflow task …`: each step of a task's life from the command line, through its Prefect flow."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date, datetime
+from typing import Any
+
+from planflow.cli_common import UserError, print_json
+
+# step → its own options (dest, flags, argparse options); every step also takes --as, --key, --at.
+STEP_OPTIONS: dict[str, list[tuple[str, list[str], dict[str, Any]]]] = {
+    "assign": [],
+    "acknowledge": [("note", ["--note"], {"default": ""})],
+    "request-coordination": [
+        ("message", ["--message"], {"default": ""}),
+        ("agencies", ["--agency"], {"action": "append", "help": "only this coordinating agency (repeatable)"}),
+    ],
+    "give-input": [("text", ["--text"], {"required": True})],
+    "submit": [
+        ("result", ["--result"], {"required": True}),
+        ("evidence", ["--evidence"], {"action": "append", "help": "link or file name (repeatable)"}),
+        ("kpi_values", ["--kpi"], {"action": "append", "help": "NAME=NUMBER (repeatable)"}),
+    ],
+    "report-progress": [("period", ["--period"], {"required": True}), ("text", ["--text"], {"required": True})],
+    "review": [
+        ("decision", ["--decision"], {"required": True, "choices": ["approve", "return"]}),
+        ("comment", ["--comment"], {"default": ""}),
+    ],
+    "request-explanation": [
+        ("reason", ["--reason"], {"required": True}),
+        ("failing", ["--failing"], {"action": "store_true", "help": "the result fails its KPI"}),
+    ],
+    "submit-explanation": [("text", ["--text"], {"required": True})],
+    "decide-explanation": [
+        ("decision", ["--decision"], {"required": True, "choices": ["accept", "reject"]}),
+        ("new_due_date", ["--new-due-date"], {"type": date.fromisoformat}),
+        ("comment", ["--comment"], {"default": ""}),
+    ],
+    "request-extension": [
+        ("new_due_date", ["--new-due-date"], {"required": True, "type": date.fromisoformat}),
+        ("reason", ["--reason"], {"required": True}),
+    ],
+    "decide-extension": [
+        ("decision", ["--decision"], {"required": True, "choices": ["grant", "refuse"]}),
+        ("comment", ["--comment"], {"default": ""}),
+    ],
+    "set-deadline": [
+        ("new_due_date", ["--new-due-date"], {"required": True, "type": date.fromisoformat}),
+        ("comment", ["--comment"], {"default": ""}),
+    ],
+    "cancel": [("reason", ["--reason"], {"required": True})],
+}
+
+
+def _kpi_values(pairs: list[str] | None) -> dict[str, float]:
+    values: dict[str, float] = {}
+    for pair in pairs or []:
+        name, _, number = pair.rpartition("=")
+        try:
+            values[name.strip()] = float(number)
+        except ValueError as exc:
+            raise UserError(f"--kpi '{pair}': cần dạng TÊN=SỐ, ví dụ --kpi 'tỷ lệ văn bản điện tử (%)=85'.") from exc
+        if not name.strip():
+            raise UserError(f"--kpi '{pair}': thiếu tên chỉ tiêu.")
+    return values
+
+
+def cmd_task_step(args: argparse.Namespace) -> int:
+    """Run the flow of one step on one task (or, for assign --all, on a whole plan)."""
+    from planflow.runtime import configure_prefect_environment
+
+    configure_prefect_environment()
+    from flows.lifecycle import STEP_FLOWS, assign_plan
+    from planflow.prefect_run import run_flow
+
+    at = datetime.fromisoformat(args.at) if args.at else None
+    if args.step == "assign" and args.all:
+        result = run_flow(assign_plan, plan=args.plan, actor=args.actor, at=at)
+        _print(args, result, f"Đã giao {result['assigned']} nhiệm vụ của {args.plan}.")
+        return 0
+    if not args.number:
+        raise UserError("Cần số thứ tự nhiệm vụ (hoặc --all khi giao cả kế hoạch).")
+    parameters: dict[str, Any] = {"plan": args.plan, "task": args.number, "actor": args.actor, "at": at}
+    if args.key:
+        parameters["idempotency_key"] = args.key
+    for dest, _flags, _options in STEP_OPTIONS[args.step]:
+        value = getattr(args, dest)
+        parameters[dest] = _kpi_values(value) if dest == "kpi_values" else value
+    result = run_flow(STEP_FLOWS[args.step], **parameters)
+    repeated = " (đã thực hiện trước đó với cùng khóa, không làm lại)" if result["repeated"] else ""
+    _print(args, result, f"Nhiệm vụ {args.plan}/{args.number}: {result['from']} → {result['to']}{repeated}.")
+    return 0
+
+
+def _print(args: argparse.Namespace, result: dict[str, Any], line: str) -> None:
+    if args.json:
+        print_json(result)
+    else:
+        print(line)
+
+
+def cmd_task_show(args: argparse.Namespace) -> int:
+    """A task with its whole history."""
+    from models.task_history import task_history
+    from planflow.runtime import get_database
+
+    with get_database().session() as session:
+        view = task_history(session, args.plan, args.number)
+    if args.json:
+        print_json(view)
+        return 0
+    print(f"{view['plan']}/{view['number']} — {view['status_vi']}; chờ: {', '.join(view['waiting_on']) or '—'}")
+    print(f"  {view['description']}")
+    print(f"  Chủ trì: {view['lead_agency'] or '—'}; hạn: {view['deadline']['due_date'] or view['deadline']['text']}")
+    for event in view["history"]:
+        print(f"  {event['at'][:16]}  {event['actor']:24.24} {event['action']:22} {event['from']} → {event['to']}")
+    return 0
+
+
+def add_task_commands(groups: Any, add: Any) -> None:
+    """Register `planflow task <step>` and `planflow task show`."""
+    steps = groups.add_parser("task", help="one step of a task's life").add_subparsers(dest="step", required=True)
+    for step, options in STEP_OPTIONS.items():
+        parser = add(steps, step, cmd_task_step, f"{step} (runs the task-{step} flow)")
+        parser.add_argument("plan")
+        parser.add_argument("number", nargs="?" if step == "assign" else None)
+        parser.add_argument("--as", dest="actor", required=True, help="e-mail of the person acting")
+        parser.add_argument("--key", help="idempotency key: the same key never acts twice")
+        parser.add_argument("--at", help="moment of the move (ISO 8601; default now)")
+        if step == "assign":
+            parser.add_argument("--all", action="store_true", help="assign every not-yet-assigned task of the plan")
+        for dest, flags, extra in options:
+            parser.add_argument(*flags, dest=dest, **extra)
+    show = add(steps, "show", cmd_task_show, "a task with its history")
+    show.add_argument("plan")
+    show.add_argument("number")

@@ -1,0 +1,47 @@
+"""Prefect tasks for the lifecycle: apply one move, assign a whole plan, describe a task."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from documents.plan_text import slugify
+from models.lifecycle import MoveRequest, MoveResult, apply_move, load_task
+from models.plan_queries import get_plan
+from models.workflow import Action, TaskStatus
+from planflow.runtime import get_database
+from tasks.retry import database_hiccup
+
+
+@task(name="apply-move", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2, retry_condition_fn=database_hiccup)
+def apply_task_move(request: MoveRequest, at: datetime | None = None) -> MoveResult:
+    """One move in one transaction; a retry with the same idempotency key does not act twice."""
+    with get_database().transaction() as session:
+        return apply_move(session, request, now=at or datetime.now(UTC))
+
+
+@task(name="assign-plan-tasks", cache_policy=NO_CACHE, retries=2, retry_condition_fn=database_hiccup)
+def assign_plan_tasks(plan_code: str, actor: str, key_prefix: str, at: datetime | None = None) -> list[MoveResult]:
+    """Assign every not-yet-assigned task of a plan, all in one transaction."""
+    now = at or datetime.now(UTC)
+    with get_database().transaction() as session:
+        numbers = [t.number for t in get_plan(session, plan_code).tasks if t.status == TaskStatus.IMPORTED.value]
+        return [
+            apply_move(
+                session,
+                MoveRequest(plan_code, number, Action.ASSIGN, actor, {}, idempotency_key=f"{key_prefix}:{number}"),
+                now=now,
+            )
+            for number in numbers
+        ]
+
+
+@task(name="describe-task", cache_policy=NO_CACHE)
+def task_tags(plan_code: str, number: str, step: str) -> list[str]:
+    """Tags that make a task's whole life one filter in the Prefect UI."""
+    with get_database().session() as session:
+        plan_task, _plan = load_task(session, plan_code, number)
+        lead = plan_task.lead_agency.name if plan_task.lead_agency else "chua-co-chu-tri"
+    return [f"plan:{plan_code}", f"task:{plan_code}/{number}", f"agency:{slugify(lead)}", f"step:{step}"]
