@@ -1,21 +1,34 @@
-"""Every planflow deployment, with its schedule and a form the Prefect UI can show."""
+"""Every planflow deployment, with a description and a form the Prefect UI can show."""
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
+from prefect import Flow
 from prefect.deployments.runner import RunnerDeployment
 
 from flows.import_plan import import_plan
+from flows.lifecycle import STEP_FLOWS, assign_plan
+
+
+def _on_demand(flow: Flow[..., Any], description: str, tags: list[str]) -> RunnerDeployment:
+    # to_deployment is sync-or-async by context; called from sync code it returns the deployment.
+    return cast(
+        RunnerDeployment,
+        flow.to_deployment(name="on-demand", description=description, tags=["planflow", *tags]),
+    )
 
 
 def all_deployments() -> list[RunnerDeployment]:
-    """The deployments `planflow serve` runs (and `prefect.yaml` mirrors for work pools)."""
-    # to_deployment is sync-or-async by context; called here from sync code it returns the deployment.
-    import_on_demand = import_plan.to_deployment(
-        name="on-demand",
-        description="Nhập một kế hoạch (YAML, Excel, Word hoặc văn bản) vào cơ sở dữ liệu; báo cáo '6 rõ'.",
-        tags=["planflow", "step:import"],
-        parameters={"actor": "Văn phòng Đảng ủy"},
-    )
-    return [cast(RunnerDeployment, import_on_demand)]
+    """The deployments `planflow serve` runs; each step of a task's life can be run from the UI."""
+    deployments = [
+        _on_demand(
+            import_plan,
+            "Nhập một kế hoạch (YAML, Excel, Word hoặc văn bản) vào cơ sở dữ liệu; báo cáo '6 rõ'.",
+            ["step:import"],
+        ),
+        _on_demand(assign_plan, "Giao toàn bộ nhiệm vụ chưa giao của một kế hoạch (một lần chạy).", ["step:assign"]),
+    ]
+    for step, flow in STEP_FLOWS.items():
+        deployments.append(_on_demand(flow, (flow.description or step).strip(), [f"step:{step}"]))
+    return deployments

@@ -17,6 +17,7 @@ from planflow.runtime import configure_prefect_environment, get_database
 from planflow.settings import get_settings
 
 SEED_PLAN = Path(__file__).parent / "plans" / "vinh-tuy-2026.yaml"
+SEED_DIRECTORY = Path(__file__).parent / "orgs" / "dang-uy-phuong-vinh-tuy.yaml"
 SERVER_START_TIMEOUT = 90.0
 
 
@@ -96,6 +97,17 @@ def _stop_on_signals() -> None:
     signal.signal(signal.SIGTERM, interrupt)
 
 
+def load_sample_directory() -> None:
+    """The sample directory of the Vĩnh Tuy ward, so the walk in the README works at once."""
+    from datetime import UTC, datetime
+
+    from documents.directory_yaml import read_directory
+    from models.directory import load_directory
+
+    with get_database().transaction() as session:
+        load_directory(session, directory=read_directory(SEED_DIRECTORY), actor="planflow serve", now=datetime.now(UTC))
+
+
 def serve() -> int:
     """Run the service until Ctrl-C or SIGTERM; returns the exit code."""
     _stop_on_signals()
@@ -123,7 +135,8 @@ def _serve_with_server(database_url: str) -> None:
 
         if database_is_empty():
             result = run_flow(import_plan, source=str(SEED_PLAN), actor="planflow serve")
-            print(f"Đã nhập kế hoạch mẫu {result['code']} ({result['tasks']} nhiệm vụ).", flush=True)
+            load_sample_directory()
+            print(f"Đã nhập kế hoạch mẫu {result['code']} ({result['tasks']} nhiệm vụ) và danh bạ mẫu.", flush=True)
         print(f"planflow đang chạy. Giao diện Prefect: {ui_url}  (Ctrl-C để dừng)", flush=True)
         print(f"Cơ sở dữ liệu: {database_url}", flush=True)
         prefect_serve(*all_deployments(), print_starting_message=False)
