@@ -174,6 +174,27 @@ def _leads(lead: Agency, unit: Agency) -> bool:
     return False
 
 
+SYSTEM_NAME = "planflow (tự động)"
+
+
+def system_person(session: Session, organization_id: int) -> Person:
+    """The secretariat's automatic actor: moves made by policy (an explanation requested by the sweep)."""
+    org = session.get(Organization, organization_id)
+    assert org is not None
+    email = f"system+{org.code}@planflow.invalid"
+    person = session.scalars(select(Person).where(Person.email == email)).one_or_none()
+    if person is None:
+        office = session.scalars(
+            select(Agency).where(Agency.organization_id == organization_id, Agency.kind == AgencyKind.SECRETARIAT.value)
+        ).first()
+        if office is None:
+            raise DirectoryError(f"{org.name}: danh bạ chưa có Văn phòng (secretariat) để đứng tên yêu cầu tự động.")
+        person = Person(organization_id=organization_id, agency=office, email=email, full_name=SYSTEM_NAME)
+        session.add(person)
+        session.flush()
+    return person
+
+
 def agency_head(session: Session, agency: Agency | None) -> Person | None:
     """The head of an agency (who answers for a rejected explanation), if the directory names one."""
     if agency is None:

@@ -383,6 +383,10 @@ def _check_assign(ctx: StepContext) -> None:
         raise InvalidMoveError("Nhiệm vụ chưa có cơ quan chủ trì nên chưa thể giao (chưa rõ trách nhiệm).")
 
 
+def _apply_assign(ctx: StepContext) -> None:
+    ctx.task.assigned_at = ctx.now
+
+
 def _check_reject(ctx: StepContext) -> None:
     ctx.text("comment", "lý do không chấp nhận giải trình")
 
@@ -392,7 +396,7 @@ def _check_cancel(ctx: StepContext) -> None:
 
 
 STEPS: dict[Action, Step] = {
-    Action.ASSIGN: Step(_check_assign, _nothing),
+    Action.ASSIGN: Step(_check_assign, _apply_assign),
     Action.ACKNOWLEDGE: Step(_nothing, _nothing),
     Action.REQUEST_COORDINATION: Step(_check_request_coordination, _apply_request_coordination),
     Action.GIVE_INPUT: Step(_check_give_input, _apply_give_input),

@@ -97,6 +97,7 @@ class PlanTask(Timestamped, Base):
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     status_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    assigned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     plan: Mapped[Plan] = relationship(back_populates="tasks")
     section: Mapped[PlanSection | None] = relationship()

@@ -6,6 +6,8 @@ from alembic import context
 from sqlalchemy import create_engine
 
 import models.audit
+import models.escalation
+import models.escalation_policy
 import models.org
 import models.outbox
 import models.plan

@@ -1,0 +1,86 @@
+"""The Vietnamese working calendar: Asia/Ho_Chi_Minh dates, weekends, public holidays, days in lieu.
+
+Holidays come from the maintained `holidays` package (Tết, Hùng Kings with its observed
+day, 30/4, 1/5, 2/9, substituted days off and the Saturdays worked in exchange), not
+from a hand list.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def local_date(moment: datetime) -> date:
+    """The date in Vietnam at a moment (a sweep at 01:00 UTC is already the next day there)."""
+    return moment.astimezone(VIETNAM).date()
+
+
+@lru_cache(maxsize=64)
+def _holidays(year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays("VN", years=year)
+
+
+def is_working_day(day: date) -> bool:
+    """Not a weekend (unless a Saturday worked in exchange) and not a public holiday."""
+    return bool(_holidays(day.year).is_working_day(day))
+
+
+def holiday_name(day: date) -> str | None:
+    """The holiday's name, for messages and reports."""
+    return _holidays(day.year).get(day)
+
+
+def add_working_days(day: date, count: int) -> date:
+    """The working day `count` working days after `day` (before, if negative), `day` itself not counted."""
+    step = 1 if count >= 0 else -1
+    remaining = abs(count)
+    current = day
+    while remaining:
+        current += timedelta(days=step)
+        if is_working_day(current):
+            remaining -= 1
+    return current
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after `start` up to and including `end` (negative when `end` is earlier)."""
+    if end < start:
+        return -working_days_between(end, start)
+    return sum(1 for offset in range(1, (end - start).days + 1) if is_working_day(start + timedelta(days=offset)))
+
+
+def quarter_of(day: date) -> str:
+    """The reporting quarter of a date, as 'YYYY-Qn'."""
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def period_bounds(period: str) -> tuple[date, date]:
+    """First and last day of a period 'YYYY-Qn' or 'YYYY-MM'."""
+    year, part = period.split("-")
+    if part.startswith("Q"):
+        first_month = (int(part[1]) - 1) * 3 + 1
+        start = date(int(year), first_month, 1)
+        end_month = first_month + 2
+    else:
+        start = date(int(year), int(part), 1)
+        end_month = int(part)
+    following = date(int(year) + (end_month == 12), end_month % 12 + 1, 1)
+    return start, following - timedelta(days=1)
+
+
+def period_of(day: date, kind: str) -> str:
+    """The period ('quarter' or 'month') containing a date."""
+    return quarter_of(day) if kind == "quarter" else f"{day.year}-{day.month:02d}"
+
+
+def previous_period(period: str) -> str:
+    """The period before 'YYYY-Qn' or 'YYYY-MM'."""
+    start, _ = period_bounds(period)
+    kind = "quarter" if "Q" in period else "month"
+    return period_of(start - timedelta(days=1), kind)

@@ -1,0 +1,443 @@
+"""The escalation sweep: reminders before deadlines, escalation up the chain after them.
+
+Set-based: a few INSERT … SELECT statements per distinct due date, not a query per
+task. Each (task, rung, deadline) is a unique row in `escalations`, inserted with
+ON CONFLICT DO NOTHING, so a repeated sweep, two sweeps at once or a sweep after a
+crash never fires a rung twice. A sweep that missed days fires only the most
+advanced rung now due (a rung is blocked once a more advanced one exists). A new
+deadline (extension, explanation) starts its own sequence.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from uuid import uuid4
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    and_,
+    case,
+    cast,
+    exists,
+    false,
+    literal,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.sql import Select
+
+from models.base import Base, BigId, utc_now
+from models.calendar import add_working_days, is_working_day, period_bounds, period_of, previous_period
+from models.deadlines import DeadlineKind
+from models.escalation_policy import EscalationPolicy, policy_for
+from models.org import Agency, AgencyKind, Person
+from models.outbox import Notification
+from models.plan import Plan, PlanTask, PlanTaskLeader
+from models.records import ProgressReport
+from models.workflow import TaskStatus
+
+# Tasks someone is working on: reminded and escalated. Submitted tasks wait on the
+# secretariat; explanation steps and closed tasks are out of the sweep.
+CHASED = (
+    TaskStatus.ASSIGNED.value,
+    TaskStatus.ACKNOWLEDGED.value,
+    TaskStatus.IN_PROGRESS.value,
+    TaskStatus.RETURNED.value,
+)
+
+
+class Escalation(Base):
+    """A rung fired for a task and a deadline (the deadline, or the end of a reporting period)."""
+
+    __tablename__ = "escalations"
+    __table_args__ = (UniqueConstraint("task_id", "rung", "deadline"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("plan_tasks.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # reminder | overdue | progress_due | progress_missing | upstream
+    rung: Mapped[str] = mapped_column(String(40))
+    deadline: Mapped[date] = mapped_column(Date)
+    fire_date: Mapped[date] = mapped_column(Date)
+    working_days: Mapped[int] = mapped_column(Integer)  # before or after the deadline
+    recipients: Mapped[str] = mapped_column(String(200))  # ",lead_agency,leaders_in_charge,"
+    request_explanation: Mapped[bool] = mapped_column(Boolean, default=False)
+    sweep_id: Mapped[str] = mapped_column(String(40), index=True)
+    fired_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
+TEMPLATES = {
+    "reminder": "deadline_reminder",
+    "overdue": "deadline_overdue",
+    "progress_due": "progress_due",
+    "progress_missing": "progress_missing",
+    "upstream": "upstream_check",
+}
+
+
+@dataclass
+class SweepResult:
+    """What one sweep fired and queued (the JSON of `planflow sweep --json`)."""
+
+    as_of: date
+    working_day: bool
+    sweep_id: str
+    counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    notifications: int = 0
+    explanation_requests: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Counts by kind; `escalations` are the overdue rungs."""
+        return {
+            "as_of": self.as_of.isoformat(),
+            "working_day": self.working_day,
+            "reminders": self.counts.get("reminder", 0),
+            "escalations": self.counts.get("overdue", 0),
+            "explanation_requests": self.explanation_requests,
+            "progress_reminders": self.counts.get("progress_due", 0),
+            "progress_missing": self.counts.get("progress_missing", 0),
+            "upstream_checks": self.counts.get("upstream", 0),
+            "notifications": self.notifications,
+        }
+
+
+@dataclass(frozen=True)
+class _Rung:
+    kind: str
+    rung: str
+    deadline: date
+    fire_date: date
+    working_days: int
+    recipients: tuple[str, ...]
+    blocked_by: tuple[str, ...]
+    request_explanation: bool = False
+
+
+def _insert(session: Session) -> Any:
+    return (postgresql if session.get_bind().dialect.name == "postgresql" else sqlite).insert
+
+
+def _inserted(result: Any) -> int:
+    """Rows an INSERT … ON CONFLICT DO NOTHING … RETURNING really added (psycopg reports no rowcount here)."""
+    return len(result.all())
+
+
+def sweep(session: Session, *, as_of: date, now: datetime) -> SweepResult:
+    """Fire every rung due on `as_of` for all open tasks, queue their messages, request explanations."""
+    result = SweepResult(as_of=as_of, working_day=is_working_day(as_of), sweep_id=uuid4().hex)
+    if not result.working_day:
+        return result  # no messages on weekends and holidays; the next working day catches up
+    for policy, organization_ids in _policy_groups(session):
+        for condition, rung in _due_rungs(session, policy, organization_ids, as_of):
+            result.counts[rung.kind] += _fire(session, rung, condition, organization_ids, result.sweep_id, now)
+    session.flush()
+    result.notifications = queue_sweep_notifications(session, result.sweep_id, now)
+    result.explanation_requests = _request_explanations(session, result.sweep_id, as_of, now)
+    return result
+
+
+def _policy_groups(session: Session) -> list[tuple[EscalationPolicy, list[int]]]:
+    organization_ids = session.scalars(
+        select(Plan.organization_id).distinct().join(PlanTask).where(PlanTask.status.in_(CHASED))
+    )
+    groups: dict[str, tuple[EscalationPolicy, list[int]]] = {}
+    for organization_id in organization_ids:
+        policy = policy_for(session, organization_id)
+        key = repr(policy)
+        groups.setdefault(key, (policy, []))[1].append(organization_id)
+    return list(groups.values())
+
+
+def _soft() -> Any:
+    """Tentative deadlines and event bounds are reminded, never escalated."""
+    return or_(PlanTask.deadline_tentative.is_(True), PlanTask.deadline_kind == DeadlineKind.EVENT.value)
+
+
+def _due_rungs(
+    session: Session, policy: EscalationPolicy, organization_ids: list[int], as_of: date
+) -> list[tuple[Any, _Rung]]:
+    rungs: list[tuple[Any, _Rung]] = []
+    in_orgs = PlanTask.plan_id.in_(select(Plan.id).where(Plan.organization_id.in_(organization_ids)))
+    due_dates = session.execute(
+        select(PlanTask.due_date, _soft())
+        .distinct()
+        .where(in_orgs, PlanTask.status.in_(CHASED), PlanTask.due_date.is_not(None))
+    )
+    for due, soft in due_dates:
+        same_date = and_(PlanTask.due_date == due, _soft() if soft else ~_soft())
+        reminder = _reminder_rung(policy, due, as_of)
+        if reminder:
+            rungs.append((same_date, reminder))
+        overdue = None if soft else _overdue_rung(policy, due, as_of)
+        if overdue:
+            rungs.append((same_date, overdue))
+    rungs.extend(_period_rungs(policy, as_of))
+    return rungs
+
+
+def _reminder_rung(policy: EscalationPolicy, due: date, as_of: date) -> _Rung | None:
+    if as_of >= due:
+        return None
+    ready = [n for n in policy.reminders_before if add_working_days(due, -n) <= as_of]
+    if not ready:
+        return None
+    n = min(ready)  # the latest reminder now due; earlier ones missed are not sent
+    return _Rung(
+        "reminder",
+        f"before:{n}",
+        due,
+        add_working_days(due, -n),
+        n,
+        ("lead_agency",),
+        tuple(f"before:{m}" for m in policy.reminders_before if m <= n),
+    )
+
+
+def _overdue_rung(policy: EscalationPolicy, due: date, as_of: date) -> _Rung | None:
+    ready = [r for r in policy.overdue if add_working_days(due, r.after) <= as_of]
+    if not ready:
+        return None
+    rung = max(ready, key=lambda r: r.after)  # the highest rung now due
+    return _Rung(
+        "overdue",
+        f"after:{rung.after}",
+        due,
+        add_working_days(due, rung.after),
+        rung.after,
+        rung.notify,
+        tuple(f"after:{r.after}" for r in policy.overdue if r.after >= rung.after),
+        rung.request_explanation,
+    )
+
+
+def _period_rungs(policy: EscalationPolicy, as_of: date) -> list[tuple[Any, _Rung]]:
+    rungs: list[tuple[Any, _Rung]] = []
+    period = period_of(as_of, policy.progress_period)
+    start, end = period_bounds(period)
+    recurring = PlanTask.deadline_kind == DeadlineKind.RECURRING.value
+    fire = add_working_days(end, -policy.progress_reminder_before)
+    if fire <= as_of <= end:
+        no_report = _no_progress_report(period)
+        rungs.append(
+            (
+                and_(recurring, no_report, PlanTask.assigned_at.is_not(None)),
+                _Rung(
+                    "progress_due",
+                    f"progress:{period}",
+                    end,
+                    fire,
+                    policy.progress_reminder_before,
+                    ("lead_agency",),
+                    (f"progress:{period}",),
+                ),
+            )
+        )
+    last = previous_period(period)
+    _, last_end = period_bounds(last)
+    assigned_in_time = PlanTask.assigned_at <= datetime.combine(last_end, datetime.max.time())
+    rungs.append(
+        (
+            and_(recurring, _no_progress_report(last), assigned_in_time),
+            _Rung(
+                "progress_missing",
+                f"missing:{last}",
+                last_end,
+                add_working_days(last_end, 1),
+                1,
+                ("lead_agency",),
+                (f"missing:{last}",),
+            ),
+        )
+    )
+    if policy.upstream_check:
+        waiting = and_(PlanTask.deadline_kind == DeadlineKind.UPSTREAM.value, PlanTask.due_date.is_(None))
+        rungs.append(
+            (waiting, _Rung("upstream", f"upstream:{period}", end, start, 0, ("secretariat",), (f"upstream:{period}",)))
+        )
+    return rungs
+
+
+def _no_progress_report(period: str) -> Any:
+    return ~exists().where(ProgressReport.task_id == PlanTask.id, ProgressReport.period == period)
+
+
+def _fire(
+    session: Session, rung: _Rung, condition: Any, organization_ids: list[int], sweep_id: str, now: datetime
+) -> int:
+    """Insert the rung for every matching task that has neither it nor a more advanced rung."""
+    blocked = exists().where(
+        Escalation.task_id == PlanTask.id, Escalation.deadline == rung.deadline, Escalation.rung.in_(rung.blocked_by)
+    )
+    rows: Select[Any] = select(
+        PlanTask.id,
+        literal(rung.kind),
+        literal(rung.rung),
+        literal(rung.deadline, Date),
+        literal(rung.fire_date, Date),
+        literal(rung.working_days),
+        literal("," + ",".join(rung.recipients) + ","),
+        true() if rung.request_explanation else false(),
+        literal(sweep_id),
+        literal(now, DateTime(timezone=True)),
+    ).where(
+        PlanTask.plan_id.in_(select(Plan.id).where(Plan.organization_id.in_(organization_ids))),
+        PlanTask.status.in_(CHASED),
+        condition,
+        ~blocked,
+    )
+    columns = [
+        "task_id",
+        "kind",
+        "rung",
+        "deadline",
+        "fire_date",
+        "working_days",
+        "recipients",
+        "request_explanation",
+        "sweep_id",
+        "fired_at",
+    ]
+    statement = (
+        _insert(session)(Escalation).from_select(columns, rows).on_conflict_do_nothing().returning(Escalation.id)
+    )
+    return _inserted(session.execute(statement))
+
+
+def queue_sweep_notifications(session: Session, sweep_id: str, now: datetime) -> int:
+    """Outbox rows for every rung this sweep fired, one per recipient (set-based, idempotent keys)."""
+    queued = 0
+    for prefix, recipients in _recipients(sweep_id):
+        queued += _queue(session, recipients.subquery(), prefix, now)
+    return queued
+
+
+def _fired(sweep_id: str, group: str, agency_id: Any, person_id: Any) -> Select[Any]:
+    return (
+        select(
+            Escalation.id.label("escalation_id"),
+            Escalation.kind.label("kind"),
+            PlanTask.id.label("task_id"),
+            agency_id.label("agency_id"),
+            person_id.label("person_id"),
+        )
+        .join(PlanTask, Escalation.task_id == PlanTask.id)
+        .join(Plan, PlanTask.plan_id == Plan.id)
+        .where(Escalation.sweep_id == sweep_id, Escalation.recipients.contains(f",{group},"))
+    )
+
+
+def _recipients(sweep_id: str) -> list[tuple[str, Select[Any]]]:
+    """(agency|person, rows of escalation × recipient) for each recipient group of the policy."""
+    none = literal(None, BigId)
+    lead = _fired(sweep_id, "lead_agency", PlanTask.lead_agency_id, none).where(PlanTask.lead_agency_id.is_not(None))
+    head = _fired(sweep_id, "lead_agency_head", none, Person.id).join(
+        Person, and_(Person.agency_id == PlanTask.lead_agency_id, Person.is_agency_head.is_(True))
+    )
+    leaders = (
+        _fired(sweep_id, "leaders_in_charge", none, Person.id)
+        .join(PlanTaskLeader, PlanTaskLeader.task_id == PlanTask.id)
+        .join(Person, and_(Person.title == PlanTaskLeader.title, Person.organization_id == Plan.organization_id))
+    )
+    leader_known = exists().where(
+        PlanTaskLeader.task_id == PlanTask.id,
+        exists().where(Person.title == PlanTaskLeader.title, Person.organization_id == Plan.organization_id),
+    )
+    standing_join = and_(Person.organization_id == Plan.organization_id, Person.standing_committee.is_(True))
+    # No leader in charge named (or none in the directory): the Standing Committee decides instead.
+    leaderless = _fired(sweep_id, "leaders_in_charge", none, Person.id).join(Person, standing_join).where(~leader_known)
+    standing = _fired(sweep_id, "standing_committee", none, Person.id).join(Person, standing_join)
+    office = _fired(sweep_id, "secretariat", Agency.id, none).join(
+        Agency, and_(Agency.organization_id == Plan.organization_id, Agency.kind == AgencyKind.SECRETARIAT.value)
+    )
+    return [
+        ("agency", lead),
+        ("person", head),
+        ("person", leaders),
+        ("person", leaderless),
+        ("person", standing),
+        ("agency", office),
+    ]
+
+
+def _queue(session: Session, rows: Any, prefix: str, now: datetime) -> int:
+    recipient = rows.c.agency_id if prefix == "agency" else rows.c.person_id
+    key = literal("esc:") + cast(rows.c.escalation_id, String) + literal(f":{prefix}:") + cast(recipient, String)
+    template = case(
+        *[(rows.c.kind == kind, literal(name)) for kind, name in TEMPLATES.items()], else_=literal("notice")
+    )
+    source = (
+        select(
+            key,
+            template,
+            rows.c.agency_id,
+            rows.c.person_id,
+            rows.c.task_id,
+            rows.c.escalation_id,
+            literal("pending"),
+            literal(0),
+            literal(now, DateTime(timezone=True)),
+            literal(now, DateTime(timezone=True)),
+        )
+        .distinct()
+        .where(true())
+    )  # SQLite: INSERT … SELECT … ON CONFLICT needs a WHERE in the SELECT
+    columns = [
+        "idempotency_key",
+        "template",
+        "recipient_agency_id",
+        "recipient_person_id",
+        "task_id",
+        "escalation_id",
+        "status",
+        "attempts",
+        "queued_at",
+        "created_at",
+    ]
+    statement = (
+        _insert(session)(Notification).from_select(columns, source).on_conflict_do_nothing().returning(Notification.id)
+    )
+    return _inserted(session.execute(statement))
+
+
+def _request_explanations(session: Session, sweep_id: str, as_of: date, now: datetime) -> int:
+    """The rung that says so also opens an explanation request, as a move of the secretariat's system actor."""
+    from models.directory import system_person
+    from models.lifecycle import MoveRequest, apply_move
+    from models.workflow import Action
+
+    rows = session.execute(
+        select(Escalation, PlanTask.number, Plan.code, Plan.organization_id)
+        .join(PlanTask, Escalation.task_id == PlanTask.id)
+        .join(Plan, PlanTask.plan_id == Plan.id)
+        .where(Escalation.sweep_id == sweep_id, Escalation.request_explanation.is_(True))
+        .order_by(Escalation.id)
+    ).all()
+    requested = 0
+    for escalation, number, plan_code, organization_id in rows:
+        actor = system_person(session, organization_id)
+        reason = (
+            f"Quá hạn {escalation.working_days} ngày làm việc (hạn {escalation.deadline.strftime('%d/%m/%Y')}); "
+            "yêu cầu giải trình tự động theo chính sách đôn đốc."
+        )
+        request = MoveRequest(
+            plan_code,
+            number,
+            Action.REQUEST_EXPLANATION,
+            actor.email or "",
+            {"reason": reason},
+            idempotency_key=f"esc:{escalation.id}:explanation",
+        )
+        if not apply_move(session, request, now=now).repeated:
+            requested += 1
+    return requested
