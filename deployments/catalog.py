@@ -6,7 +6,9 @@ from typing import Any, cast
 
 from prefect import Flow
 from prefect.deployments.runner import RunnerDeployment
+from prefect.schedules import Cron
 
+from flows.escalation import deliver_notifications, escalation_sweep
 from flows.import_plan import import_plan
 from flows.lifecycle import STEP_FLOWS, assign_plan
 
@@ -29,6 +31,28 @@ def all_deployments() -> list[RunnerDeployment]:
         ),
         _on_demand(assign_plan, "Giao toàn bộ nhiệm vụ chưa giao của một kế hoạch (một lần chạy).", ["step:assign"]),
     ]
+    deployments.append(
+        cast(
+            RunnerDeployment,
+            escalation_sweep.to_deployment(
+                name="daily-0700",
+                description="Đôn đốc và báo cáo vượt cấp mỗi ngày làm việc lúc 07:00 (giờ Việt Nam).",
+                schedule=Cron("0 7 * * *", timezone="Asia/Ho_Chi_Minh"),
+                tags=["planflow", "step:sweep"],
+            ),
+        )
+    )
+    deployments.append(
+        cast(
+            RunnerDeployment,
+            deliver_notifications.to_deployment(
+                name="every-minute",
+                description="Gửi thư và webhook đang chờ trong hộp thư đi; lỗi tạm thời được thử lại.",
+                interval=60,
+                tags=["planflow", "step:notify"],
+            ),
+        )
+    )
     for step, flow in STEP_FLOWS.items():
         deployments.append(_on_demand(flow, (flow.description or step).strip(), [f"step:{step}"]))
     return deployments

@@ -10,10 +10,12 @@ from typing import Any
 
 from models.deadlines import InvalidDeadlineError
 from models.directory import DirectoryError, UnknownPersonError
+from models.escalation_policy import PolicyError
 from models.lifecycle import MoveError
 from models.plan_document import PlanImportError
 from models.plan_queries import PlanNotFoundError
 from planflow.cli_common import UserError, print_json
+from planflow.cli_ops import add_ops_commands
 from planflow.cli_tasks import add_task_commands
 
 EXIT_USER_ERROR = 2
@@ -250,6 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("file")
 
     add_task_commands(groups, _add)
+    add_ops_commands(groups, _add)
     return parser
 
 
@@ -266,6 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         MoveError,
         DirectoryError,
         UnknownPersonError,
+        PolicyError,
         ValueError,
     ) as exc:
         print(f"planflow: {exc}", file=sys.stderr)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -23,6 +23,18 @@ class Settings(BaseSettings):
     )
     database_url: str = Field(default="", description="SQLAlchemy URL; empty means SQLite in `home`.")
     timezone: str = "Asia/Ho_Chi_Minh"
+    smtp_host: str = Field(default="", description="SMTP server; empty: e-mail waits in the outbox until set.")
+    smtp_port: int = 25
+    smtp_starttls: bool = False
+    smtp_username: str = ""
+    smtp_password: SecretStr | None = Field(
+        default=None, description="Or the Prefect Secret block 'planflow-smtp-password'."
+    )
+    smtp_sender: str = "planflow@localhost"
+    webhook_secret: SecretStr | None = Field(
+        default=None, description="Or the Prefect Secret block 'planflow-webhook-secret'."
+    )
+    notify_batch: int = 500
 
     def resolved_database_url(self) -> str:
         """The database URL in force: the configured one, else the embedded SQLite file."""
