@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, String
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from models.base import CURRENT_TIMESTAMP, Base, BigId, JsonDoc, utc_now
+from models.base import CURRENT_TIMESTAMP, Base, BigId, JsonDoc, UtcDateTime, utc_now
 
 
 class AuditEvent(Base):
@@ -17,10 +17,8 @@ class AuditEvent(Base):
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    recorded_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=CURRENT_TIMESTAMP, default=utc_now
-    )
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime(), server_default=CURRENT_TIMESTAMP, default=utc_now)
     actor: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(80), index=True)
     entity_type: Mapped[str] = mapped_column(String(40))

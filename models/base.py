@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -28,6 +30,30 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+class UtcDateTime(TypeDecorator[datetime]):
+    """A moment stored in UTC and read back time-zone aware, on every database.
+
+    SQLite keeps no offset: without this a moment written at +07:00 and one written in
+    UTC would compare wrongly. A naive datetime is a bug in the caller and is refused.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: pass a time-zone aware moment")
+        utc = value.astimezone(UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 # The database's own clock in DDL, as literal SQL: Prefect's server code, once imported in a
 # process, compiles func.now() on SQLite into a form that UPDATE … executemany rejects.
 CURRENT_TIMESTAMP = text("CURRENT_TIMESTAMP")
@@ -42,8 +68,8 @@ class Timestamped:
     """Creation and update times (database default for rows inserted outside the ORM)."""
 
     created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=CURRENT_TIMESTAMP, default=utc_now, nullable=False
+        UtcDateTime(), server_default=CURRENT_TIMESTAMP, default=utc_now, nullable=False
     )
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=CURRENT_TIMESTAMP, default=utc_now, onupdate=utc_now, nullable=False
+        UtcDateTime(), server_default=CURRENT_TIMESTAMP, default=utc_now, onupdate=utc_now, nullable=False
     )

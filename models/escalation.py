@@ -19,7 +19,6 @@ from uuid import uuid4
 from sqlalchemy import (
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Integer,
     String,
@@ -38,8 +37,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.sql import Select
 
-from models.base import Base, BigId, utc_now
-from models.calendar import add_working_days, is_working_day, period_bounds, period_of, previous_period
+from models.base import Base, BigId, UtcDateTime, utc_now
+from models.calendar import VIETNAM, add_working_days, is_working_day, period_bounds, period_of, previous_period
 from models.deadlines import DeadlineKind
 from models.escalation_policy import EscalationPolicy, policy_for
 from models.org import Agency, AgencyKind, Person
@@ -74,7 +73,7 @@ class Escalation(Base):
     recipients: Mapped[str] = mapped_column(String(200))  # ",lead_agency,leaders_in_charge,"
     request_explanation: Mapped[bool] = mapped_column(Boolean, default=False)
     sweep_id: Mapped[str] = mapped_column(String(40), index=True)
-    fired_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    fired_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
 
 
 TEMPLATES = {
@@ -245,7 +244,7 @@ def _period_rungs(policy: EscalationPolicy, as_of: date) -> list[tuple[Any, _Run
         )
     last = previous_period(period)
     _, last_end = period_bounds(last)
-    assigned_in_time = PlanTask.assigned_at <= datetime.combine(last_end, datetime.max.time())
+    assigned_in_time = PlanTask.assigned_at <= datetime.combine(last_end, datetime.max.time(), tzinfo=VIETNAM)
     rungs.append(
         (
             and_(recurring, _no_progress_report(last), assigned_in_time),
@@ -289,7 +288,7 @@ def _fire(
         literal("," + ",".join(rung.recipients) + ","),
         true() if rung.request_explanation else false(),
         literal(sweep_id),
-        literal(now, DateTime(timezone=True)),
+        literal(now, UtcDateTime()),
     ).where(
         PlanTask.plan_id.in_(select(Plan.id).where(Plan.organization_id.in_(organization_ids))),
         PlanTask.status.in_(CHASED),
@@ -386,8 +385,8 @@ def _queue(session: Session, rows: Any, prefix: str, now: datetime) -> int:
             rows.c.escalation_id,
             literal("pending"),
             literal(0),
-            literal(now, DateTime(timezone=True)),
-            literal(now, DateTime(timezone=True)),
+            literal(now, UtcDateTime()),
+            literal(now, UtcDateTime()),
         )
         .distinct()
         .where(true())

@@ -8,7 +8,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    DateTime,
     ForeignKey,
     Integer,
     String,
@@ -17,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, BigId, JsonDoc, Timestamped
+from models.base import Base, BigId, JsonDoc, Timestamped, UtcDateTime
 from models.deadlines import DeadlineKind
 from models.org import Agency, Organization
 
@@ -95,9 +94,9 @@ class PlanTask(Timestamped, Base):
     awaited_event: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(30), default="imported", server_default="imported", index=True)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-    status_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    assigned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    status_changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    assigned_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     plan: Mapped[Plan] = relationship(back_populates="tasks")
     section: Mapped[PlanSection | None] = relationship()

@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, BigId, JsonDoc
+from models.base import Base, BigId, JsonDoc, UtcDateTime
 from models.org import Agency, Person
 
 
@@ -29,11 +29,11 @@ class Submission(Base):
     evidence: Mapped[list[str]] = mapped_column(JsonDoc, default=list)
     kpi_values: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
     submitted_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
-    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime())
     decision: Mapped[str | None] = mapped_column(String(20))  # approved | returned
     review_comment: Mapped[str | None] = mapped_column(Text)
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
-    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     submitted_by: Mapped[Person] = relationship(foreign_keys=[submitted_by_id])
     reviewed_by: Mapped[Person | None] = relationship(foreign_keys=[reviewed_by_id])
@@ -51,7 +51,7 @@ class ProgressReport(Base):
     version: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
     reported_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
-    reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reported_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class CoordinationRequest(Base):
@@ -64,8 +64,8 @@ class CoordinationRequest(Base):
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
     message: Mapped[str] = mapped_column(Text, default="")
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
-    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     agency: Mapped[Agency] = relationship()
 
@@ -80,7 +80,7 @@ class CoordinationInput(Base):
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
     text: Mapped[str] = mapped_column(Text)
     given_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
-    given_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    given_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     agency: Mapped[Agency] = relationship()
 
@@ -95,14 +95,14 @@ class Explanation(Base):
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     reason: Mapped[str] = mapped_column(Text)
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
-    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime())
     text: Mapped[str | None] = mapped_column(Text)
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
-    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     decision: Mapped[str | None] = mapped_column(String(20))  # accepted | rejected
     decision_note: Mapped[str | None] = mapped_column(Text)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     new_due_date: Mapped[date | None] = mapped_column(Date)
     agency_head_name: Mapped[str | None] = mapped_column(String(200))  # who answers for a rejection
 
@@ -119,11 +119,11 @@ class ExtensionRequest(Base):
     requested_due_date: Mapped[date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(Text)
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
-    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime())
     decision: Mapped[str | None] = mapped_column(String(20))  # granted | refused
     decision_note: Mapped[str | None] = mapped_column(Text)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class DeadlineChange(Base):
@@ -138,4 +138,4 @@ class DeadlineChange(Base):
     cause: Mapped[str] = mapped_column(String(30))  # extension | explanation | upstream
     note: Mapped[str] = mapped_column(Text, default="")
     changed_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
-    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime())

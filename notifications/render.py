@@ -16,7 +16,14 @@ from markupsafe import Markup
 from notifications.vietnamese import running_date, short_date
 
 TEMPLATES = Path(__file__).parent / "templates"
-OWN_TEMPLATES = {"deadline_reminder", "deadline_overdue", "progress_due", "progress_missing", "upstream_check"}
+OWN_TEMPLATES = {
+    "deadline_reminder",
+    "deadline_overdue",
+    "progress_due",
+    "progress_missing",
+    "upstream_check",
+    "report_compiled",
+}
 
 
 @dataclass(frozen=True)

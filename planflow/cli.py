@@ -14,8 +14,10 @@ from models.escalation_policy import PolicyError
 from models.lifecycle import MoveError
 from models.plan_document import PlanImportError
 from models.plan_queries import PlanNotFoundError
+from models.reporting import ReportError
 from planflow.cli_common import UserError, print_json
 from planflow.cli_ops import add_ops_commands
+from planflow.cli_reports import add_report_commands
 from planflow.cli_tasks import add_task_commands
 
 EXIT_USER_ERROR = 2
@@ -253,6 +255,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_task_commands(groups, _add)
     add_ops_commands(groups, _add)
+    add_report_commands(groups, _add)
     return parser
 
 
@@ -270,6 +273,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         DirectoryError,
         UnknownPersonError,
         PolicyError,
+        ReportError,
         ValueError,
     ) as exc:
         print(f"planflow: {exc}", file=sys.stderr)

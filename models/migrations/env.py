@@ -5,16 +5,12 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-import models.audit
-import models.escalation
-import models.escalation_policy
-import models.org
-import models.outbox
-import models.plan
-import models.records  # noqa: F401  (registers every table on the metadata)
+from models import audit, escalation, escalation_policy, org, outbox, plan, records, reporting
 from models.base import Base
 
 config = context.config
+# Every module that declares tables, named so the metadata is complete whoever runs the migrations.
+TABLE_MODULES = (audit, escalation, escalation_policy, org, outbox, plan, records, reporting)
 target_metadata = Base.metadata
 
 

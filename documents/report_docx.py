@@ -1,0 +1,276 @@
+"""The report as a Word document in the Party document layout (Hướng dẫn 36-HD/VPTW).
+
+Heading: issuing body under its upper body with a '*', the number and symbol; on the
+right "ĐẢNG CỘNG SẢN VIỆT NAM" underlined and the place-and-date line in italics. Then
+"BÁO CÁO" and its summary, the numbered body, the signature block and "Nơi nhận".
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.document import Document as DocumentType
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt
+
+from models.reporting import CATEGORIES
+from notifications.vietnamese import date_line, short_date
+
+
+@dataclass(frozen=True)
+class ReportLayout:
+    """What the document says about itself beyond the figures: number, place, date, signature, recipients."""
+
+    number: str
+    place: str
+    issued_on: date
+    authority: str = "T/M BAN THƯỜNG VỤ"
+    signer_title: str = "PHÓ BÍ THƯ THƯỜNG TRỰC"
+    signer_name: str = ""
+    recipients: list[str] = field(default_factory=list)
+    charts: dict[str, bytes] = field(default_factory=dict)
+
+
+def _paragraph(
+    doc: DocumentType,
+    text: str = "",
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    align: Any = None,
+    size: float = 14,
+    underline: bool = False,
+) -> Any:
+    paragraph = doc.add_paragraph()
+    run = paragraph.add_run(text)
+    run.bold, run.italic, run.underline = bold, italic, underline
+    run.font.size = Pt(size)
+    if align is not None:
+        paragraph.alignment = align
+    paragraph.paragraph_format.space_after = Pt(2)
+    return paragraph
+
+
+def _cell_line(
+    cell: Any, text: str, *, bold: bool = False, italic: bool = False, underline: bool = False, size: float = 13
+) -> None:
+    paragraph = cell.add_paragraph() if cell.paragraphs[0].text else cell.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run(text)
+    run.bold, run.italic, run.underline = bold, italic, underline
+    run.font.size = Pt(size)
+
+
+def _heading(doc: DocumentType, figures: dict[str, Any], layout: ReportLayout) -> None:
+    table = doc.add_table(rows=1, cols=2)
+    left, right = table.rows[0].cells
+    if figures.get("parent"):
+        _cell_line(left, figures["parent"].upper())
+    _cell_line(left, figures["organization"].upper(), bold=True)
+    _cell_line(left, "*")
+    _cell_line(left, f"Số {layout.number}")
+    _cell_line(right, "ĐẢNG CỘNG SẢN VIỆT NAM", bold=True, underline=True, size=14)
+    _cell_line(right, f"{layout.place}, {date_line(layout.issued_on)}", italic=True)
+
+
+def _table(doc: DocumentType, header: list[str], rows: list[list[Any]], widths: list[float] | None = None) -> None:
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, title in zip(table.rows[0].cells, header, strict=True):
+        cell.text = title
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+            run.font.size = Pt(11)
+    for values in rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, values, strict=True):
+            cell.text = "" if value is None else str(value)
+            for run in cell.paragraphs[0].runs:
+                run.font.size = Pt(11)
+    if widths:
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths, strict=True):
+                cell.width = Cm(width)
+
+
+def _ratio(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def _signed(change: int) -> str:
+    return f"+{change}" if change > 0 else str(change)
+
+
+def _body(doc: DocumentType, figures: dict[str, Any], layout: ReportLayout) -> None:
+    totals, ratios = figures["totals"], figures["ratios"]
+    total = sum(totals.values())
+    _paragraph(doc, "I. TÌNH HÌNH THỰC HIỆN", bold=True)
+    previous = figures.get("previous")
+    as_of = short_date(date.fromisoformat(figures["as_of"]))
+    counts = "; ".join(f"{label} {totals[key]}" for key, label in CATEGORIES if totals[key])
+    on_time, overdue = _ratio(ratios["on_time_ratio"]), _ratio(ratios["overdue_ratio"])
+    summary = (
+        f"Tính đến {as_of}, {figures['organization']} theo dõi {total} nhiệm vụ: {counts}. "
+        f"Tỷ lệ hoàn thành đúng hạn {on_time}; tỷ lệ quá hạn {overdue}."
+    )
+    _paragraph(doc, summary)
+    if previous:
+        _paragraph(
+            doc,
+            f"So với {previous['period_label']}: "
+            + "; ".join(
+                f"{label} {_signed(figures['change'][key])}" for key, label in CATEGORIES if figures["change"][key]
+            )
+            + ".",
+        )
+    _paragraph(doc, "1. Theo trạng thái", bold=True)
+    _table(
+        doc,
+        ["Trạng thái", "Số nhiệm vụ", "Thay đổi so với kỳ trước"],
+        [
+            [label, totals[key], _signed(figures["change"].get(key, 0)) if previous else "—"]
+            for key, label in CATEGORIES
+        ],
+    )
+    _paragraph(doc, "2. Theo mục của kế hoạch", bold=True)
+    _group_table(doc, figures["by_section"], "Mục")
+    if "sections" in layout.charts:
+        doc.add_picture(io.BytesIO(layout.charts["sections"]), width=Cm(16))
+    _paragraph(doc, "3. Theo cơ quan chủ trì", bold=True)
+    _group_table(doc, figures["by_agency"], "Cơ quan chủ trì")
+    if figures.get("by_organization"):
+        _paragraph(doc, "4. Theo tổ chức đảng trực thuộc", bold=True)
+        _group_table(doc, figures["by_organization"], "Tổ chức đảng")
+    _paragraph(doc, "II. CHỈ TIÊU CỦA KẾ HOẠCH", bold=True)
+    _table(
+        doc,
+        ["Chỉ tiêu", "Mục tiêu", "Kết quả đo", "Đánh giá"],
+        [
+            [
+                i["text"],
+                f"{i['comparator']} {i['target']:g}{i['unit']}",
+                "chưa đo" if i["value"] is None else f"{i['value']:g}{i['unit']}",
+                "—" if i["met"] is None else ("đạt" if i["met"] else "chưa đạt"),
+            ]
+            for i in figures["indicators"]
+        ],
+        widths=[9, 2.5, 2.5, 2],
+    )
+    _paragraph(doc, "III. NHIỆM VỤ QUÁ HẠN VÀ GIẢI TRÌNH", bold=True)
+    if figures["overdue"]:
+        _table(
+            doc,
+            ["Nhiệm vụ", "Cơ quan chủ trì", "Hạn", "Giải trình", "Quyết định"],
+            [
+                [
+                    f"{o['number']}. {o['description'][:120]}",
+                    o["lead_agency"],
+                    o["due_date"] or "",
+                    o["explanation"] or "chưa có",
+                    {"accepted": "chấp nhận", "rejected": "không chấp nhận"}.get(o["decision"] or "", "chờ"),
+                ]
+                for o in figures["overdue"]
+            ],
+        )
+    else:
+        _paragraph(doc, "Không có nhiệm vụ quá hạn.")
+    _paragraph(doc, "IV. NHIỆM VỤ THƯỜNG XUYÊN", bold=True)
+    reported = sum(1 for r in figures["recurring"] if r["reported"])
+    _paragraph(doc, f"{reported}/{len(figures['recurring'])} nhiệm vụ thường xuyên đã báo cáo tiến độ trong kỳ.")
+    _paragraph(doc, "V. TRÁCH NHIỆM CỦA CƠ QUAN VÀ NGƯỜI ĐỨNG ĐẦU", bold=True)
+    _table(
+        doc,
+        [
+            "Cơ quan",
+            "Người đứng đầu",
+            "Quá hạn",
+            "Hoàn thành muộn",
+            "Bị trả lại",
+            "Thiếu báo cáo kỳ",
+            "Giải trình không được chấp nhận",
+            "Xét khen thưởng",
+        ],
+        [
+            [
+                a["agency"],
+                a["head"] or "",
+                a["overdue"],
+                a["completed_late"],
+                a["returned"],
+                a["missing_progress"],
+                a["explanations_rejected"],
+                "đủ điều kiện" if a["eligible_for_commendation"] else "không xem xét",
+            ]
+            for a in figures["accountability"]
+        ],
+    )
+
+
+def _group_table(doc: DocumentType, groups: list[dict[str, Any]], title: str) -> None:
+    _table(
+        doc,
+        [title, "Tổng", "Đúng hạn", "Quá hạn (HT)", "Đang làm", "Sắp đến hạn", "Quá hạn", "Chờ cấp trên"],
+        [
+            [
+                g["name"],
+                g["tasks"],
+                g["completed_on_time"],
+                g["completed_late"],
+                g["in_progress"],
+                g["due_soon"],
+                g["overdue"],
+                g["waiting_upstream"],
+            ]
+            for g in groups
+        ],
+        widths=[6, 1.4, 1.4, 1.4, 1.4, 1.4, 1.4, 1.4],
+    )
+
+
+def _closing(doc: DocumentType, layout: ReportLayout) -> None:
+    table = doc.add_table(rows=1, cols=2)
+    left, right = table.rows[0].cells
+    left.paragraphs[0].add_run("Nơi nhận:").bold = True
+    left.paragraphs[0].runs[0].underline = True
+    for line in layout.recipients:
+        run = left.add_paragraph().add_run(line)
+        run.font.size = Pt(11)
+    _cell_line(right, layout.authority, bold=True)
+    _cell_line(right, layout.signer_title.upper(), bold=True)
+    for _ in range(3):
+        right.add_paragraph()
+    _cell_line(right, layout.signer_name, bold=True)
+
+
+def write_report_docx(figures: dict[str, Any], layout: ReportLayout, path: Path) -> Path:
+    """Write the Word report; the figures are the stored JSON of the report."""
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)  # A4
+    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
+    section.left_margin, section.right_margin = Cm(3), Cm(1.5)
+    normal = doc.styles["Normal"]
+    normal.font.name = "Times New Roman"
+    normal.font.size = Pt(14)
+    _heading(doc, figures, layout)
+    _paragraph(doc)
+    _paragraph(doc, "BÁO CÁO", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=15)
+    plan_titles = "; ".join(p["title"] for p in figures["plans"])[:300]
+    _paragraph(
+        doc, f"kết quả thực hiện {plan_titles} {figures['period_label']}", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER
+    )
+    _paragraph(doc, "-----", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _body(doc, figures, layout)
+    _paragraph(doc)
+    _closing(doc, layout)
+    doc.save(str(path))
+    return path

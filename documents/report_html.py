@@ -1,0 +1,41 @@
+"""The report as HTML for the browser and e-mail: autoescaped, charts embedded as PNG images."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from documents.report_docx import ReportLayout
+from models.reporting import CATEGORIES
+from notifications.vietnamese import date_line
+
+_ENV = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(["html", "j2"]),
+    undefined=StrictUndefined,
+)
+
+
+def _ratio(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def render_report_html(figures: dict[str, Any], layout: ReportLayout) -> str:
+    """The whole report as one HTML page (text from tasks is escaped)."""
+    return _ENV.get_template("report.html.j2").render(
+        figures=figures,
+        layout=layout,
+        issued=date_line(layout.issued_on),
+        categories=CATEGORIES,
+        ratio=_ratio,
+        charts={name: base64.b64encode(png).decode() for name, png in layout.charts.items()},
+    )
+
+
+def write_report_html(figures: dict[str, Any], layout: ReportLayout, path: Path) -> Path:
+    """Write the HTML report."""
+    path.write_text(render_report_html(figures, layout), encoding="utf-8")
+    return path

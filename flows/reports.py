@@ -1,0 +1,149 @@
+"""Compile a periodic report from the data alone, write it as Word, Excel and HTML, publish and send it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from sqlalchemy import delete, select
+
+from documents.report_docx import ReportLayout
+from documents.report_files import charts, markdown_summary, write_report_files
+from models.calendar import local_date
+from models.lifecycle_notify import secretariat_of
+from models.org import Organization, Person
+from models.outbox import queue_notification
+from models.report_layout import place, recipients, report_number, signer
+from models.reporting import StoredReport, compile_figures, organizations_under, parse_period
+from planflow.prefect_run import label_current_run
+from planflow.runtime import get_database
+from planflow.settings import get_settings
+
+
+@task(name="compute-figures", cache_policy=NO_CACHE)
+def compute_figures(organization: str, period: str, today_iso: str) -> dict[str, Any]:
+    """Every number of the report, from the database as it stood at the period's end."""
+    today = datetime.fromisoformat(today_iso).date()
+    with get_database().session() as session:
+        figures = compile_figures(session, organization_code=organization, period=parse_period(period), today=today)
+        history = [figures.to_dict()]
+        earlier = parse_period(period)
+        for _ in range(3):
+            earlier = earlier.previous()
+            previous = compile_figures(
+                session, organization_code=organization, period=earlier, today=today, with_previous=False
+            )
+            history.insert(0, previous.to_dict())
+    result = figures.to_dict()
+    result["history"] = [{"period": h["period"], "totals": h["totals"]} for h in history]
+    return result
+
+
+@task(name="write-report-files", cache_policy=NO_CACHE)
+def write_files(figures: dict[str, Any], folder: str, issued_iso: str) -> list[str]:
+    """Word, Excel and HTML in the output folder."""
+    issued_on = datetime.fromisoformat(issued_iso).date()
+    with get_database().session() as session:
+        root, _ = organizations_under(session, figures["organization_code"])
+        title, name = signer(session, root)
+        layout = ReportLayout(
+            number=report_number(issued_on),
+            place=place(root),
+            issued_on=issued_on,
+            signer_title=title,
+            signer_name=name,
+            recipients=recipients(root),
+            charts=charts(figures, figures["history"]),
+        )
+    return [str(path) for path in write_report_files(figures, layout, Path(folder))]
+
+
+@task(name="store-and-send-report", cache_policy=NO_CACHE)
+def store_and_send(figures: dict[str, Any], files: list[str], now_iso: str) -> int:
+    """Keep the report (recompiling replaces it) and queue its message; unchanged figures are not sent twice."""
+    now = datetime.fromisoformat(now_iso)
+    digest = hashlib.sha256(json.dumps(figures["totals"], sort_keys=True).encode()).hexdigest()[:16]
+    with get_database().transaction() as session:
+        org = session.scalars(select(Organization).where(Organization.code == figures["organization_code"])).one()
+        session.execute(
+            delete(StoredReport).where(StoredReport.organization_id == org.id, StoredReport.period == figures["period"])
+        )
+        session.add(StoredReport(organization_id=org.id, period=figures["period"], figures=figures, files=files))
+        context = {
+            "period_label": figures["period_label"],
+            "files": [Path(f).name for f in files],
+            "totals": figures["totals"],
+            "actor": "Văn phòng",
+        }
+        office = secretariat_of(session, org.id)
+        queued = 0
+        targets: list[tuple[str, int | None, int | None]] = [("agency", office.id if office else None, None)]
+        targets += [
+            ("person", None, p.id)
+            for p in session.scalars(
+                select(Person).where(Person.organization_id == org.id, Person.standing_committee.is_(True))
+            )
+        ]
+        for kind, agency_id, person_id in targets:
+            if agency_id is None and person_id is None:
+                continue
+            queued += queue_notification(
+                session,
+                key=f"report:{org.code}:{figures['period']}:{digest}:{kind}:{agency_id or person_id}",
+                template="report_compiled",
+                queued_at=now,
+                agency_id=agency_id,
+                person_id=person_id,
+                context=context,
+            )
+    return queued
+
+
+@flow(name="compile-report", flow_run_name="report {organization} {period}")
+def compile_report(period: str, organization: str, output_dir: str | None = None) -> dict[str, Any]:
+    """Compile the report of an organization (and those under it) for a month, quarter, half year or year."""
+    label_current_run(f"report {organization} {period}", [f"org:{organization}", f"period:{period}", "step:report"])
+    now = datetime.now(UTC)
+    figures = compute_figures(organization, period, local_date(now).isoformat())
+    folder = output_dir or str(get_settings().home / "reports" / organization / period)
+    files = write_files(figures, folder, local_date(now).isoformat())
+    queued = store_and_send(figures, files, now.isoformat())
+    create_markdown_artifact(
+        markdown_summary(figures),
+        key=_artifact_key(organization, period, "summary"),
+        description=f"Báo cáo {figures['period_label']}",
+    )
+    create_table_artifact(
+        [{"trạng thái": label, "số nhiệm vụ": figures["totals"][key]} for key, label in _categories()],
+        key=_artifact_key(organization, period, "table"),
+        description="Nhiệm vụ theo trạng thái",
+    )
+    headline = {"tasks": sum(figures["totals"].values()), **figures["totals"], **figures["ratios"]}
+    get_run_logger().info(
+        "Report %s %s: %s; %d files; %d messages queued", organization, period, headline, len(files), queued
+    )
+    return {
+        "period": figures["period"],
+        "organization": organization,
+        "files": files,
+        "figures": headline,
+        "change": figures["change"],
+        "notifications": queued,
+    }
+
+
+def _artifact_key(organization: str, period: str, part: str) -> str:
+    """Artifact keys allow lower-case letters, digits and dashes only."""
+    return f"report-{organization}-{period}-{part}".lower().replace("_", "-")
+
+
+def _categories() -> list[tuple[str, str]]:
+    from models.reporting import CATEGORIES
+
+    return CATEGORIES

@@ -1,0 +1,484 @@
+"""Report figures from the data alone: each task's state as it stood at the end of a period.
+
+Completion and cancellation times come from the task, the due date in force at the
+period's end from the deadline history, so compiling the same period again gives
+the same numbers whatever happened since. Rendering is elsewhere (documents/).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Float, ForeignKey, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, selectinload
+
+from models.base import Base, BigId, JsonDoc, Timestamped, UtcDateTime
+from models.calendar import VIETNAM, working_days_between
+from models.deadlines import DeadlineKind
+from models.org import Organization, Person
+from models.plan import KpiIndicator, Plan, PlanTask
+from models.records import DeadlineChange, Explanation, ProgressReport, Submission
+from models.workflow import TaskStatus
+
+CATEGORIES = [
+    ("completed_on_time", "hoàn thành đúng hạn"),
+    ("completed_late", "hoàn thành quá hạn"),
+    ("in_progress", "đang thực hiện trong hạn"),
+    ("due_soon", "sắp đến hạn"),
+    ("overdue", "quá hạn"),
+    ("waiting_upstream", "chờ cấp trên"),
+    ("cancelled", "đã hủy"),
+    ("not_assigned", "chưa giao"),
+]
+CATEGORY_LABELS = dict(CATEGORIES)
+DUE_SOON_WORKING_DAYS = 7
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+class ReportError(ValueError):
+    """A period or organization a report cannot be made for."""
+
+
+class KpiMeasurement(Base):
+    """A measured value of a plan-level indicator (who measured it, when)."""
+
+    __tablename__ = "kpi_measurements"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("kpi_indicators.id", ondelete="CASCADE"), index=True)
+    value: Mapped[float] = mapped_column(Float)
+    measured_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(String(500), default="")
+
+
+class StoredReport(Timestamped, Base):
+    """A compiled report: its figures and the files written (recompiling replaces it)."""
+
+    __tablename__ = "reports"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    period: Mapped[str] = mapped_column(String(10))
+    figures: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    files: Mapped[list[str]] = mapped_column(JsonDoc, default=list)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A reporting period: a month, a quarter, a half year or a year."""
+
+    key: str
+    start: date
+    end: date
+    label: str
+
+    def previous(self) -> Period:
+        """The period of the same kind just before."""
+        return parse_period(_previous_key(self.key))
+
+
+def parse_period(text: str) -> Period:
+    """'2026-03', '2026-Q2', '2026-H1' or '2026'; anything else is a clear error."""
+    key = text.strip().upper()
+    try:
+        if len(key) == 4:
+            year = int(key)
+            return Period(key, date(year, 1, 1), date(year, 12, 31), f"năm {year}")
+        year_text, part = key.split("-")
+        year = int(year_text)
+        if part.startswith("Q"):
+            quarter = int(part[1:])
+            start = date(year, 3 * quarter - 2, 1)
+            return Period(key, start, _month_end(year, 3 * quarter), f"quý {ROMAN[quarter]} năm {year}")
+        if part.startswith("H"):
+            half = int(part[1:])
+            if half not in (1, 2):
+                raise ValueError(part)
+            start = date(year, 1 if half == 1 else 7, 1)
+            label = "6 tháng đầu năm" if half == 1 else "6 tháng cuối năm"
+            return Period(key, start, _month_end(year, 6 if half == 1 else 12), f"{label} {year}")
+        month = int(part)
+        return Period(f"{year}-{month:02d}", date(year, month, 1), _month_end(year, month), f"tháng {month} năm {year}")
+    except (ValueError, KeyError) as exc:
+        raise ReportError(f"Kỳ báo cáo '{text}' không hợp lệ: dùng 2026-03, 2026-Q2, 2026-H1 hoặc 2026.") from exc
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+
+
+def _previous_key(key: str) -> str:
+    if len(key) == 4:
+        return str(int(key) - 1)
+    year, part = key.split("-")
+    if part.startswith(("Q", "H")):
+        count = 4 if part[0] == "Q" else 2
+        number = int(part[1:]) - 1
+        return f"{year}-{part[0]}{number}" if number else f"{int(year) - 1}-{part[0]}{count}"
+    month = int(part) - 1
+    return f"{year}-{month:02d}" if month else f"{int(year) - 1}-12"
+
+
+@dataclass
+class ReportFigures:
+    """Everything a report says, as plain data (the JSON stored and the input of every renderer)."""
+
+    organization: str
+    organization_code: str
+    place: str | None
+    parent: str | None
+    period: str
+    period_label: str
+    as_of: str
+    plans: list[dict[str, Any]]
+    totals: dict[str, int]
+    ratios: dict[str, float | None]
+    by_section: list[dict[str, Any]] = field(default_factory=list)
+    by_agency: list[dict[str, Any]] = field(default_factory=list)
+    by_leader: list[dict[str, Any]] = field(default_factory=list)
+    by_organization: list[dict[str, Any]] = field(default_factory=list)
+    indicators: list[dict[str, Any]] = field(default_factory=list)
+    overdue: list[dict[str, Any]] = field(default_factory=list)
+    recurring: list[dict[str, Any]] = field(default_factory=list)
+    accountability: list[dict[str, Any]] = field(default_factory=list)
+    tasks: list[dict[str, Any]] = field(default_factory=list)
+    previous: dict[str, Any] | None = None
+    change: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stored JSON."""
+        return dict(self.__dict__)
+
+    def headline(self) -> dict[str, Any]:
+        """The figures a CLI prints and a message carries."""
+        return {
+            "period": self.period,
+            "organization": self.organization_code,
+            "tasks": sum(self.totals.values()),
+            **self.totals,
+            **self.ratios,
+        }
+
+
+def _end_of(day: date) -> datetime:
+    return datetime.combine(day, time.max, tzinfo=VIETNAM)
+
+
+def organizations_under(session: Session, code: str) -> tuple[Organization, list[Organization]]:
+    """The organization and every organization below it (a city rolls up its wards)."""
+    root = session.scalars(select(Organization).where(Organization.code == code)).one_or_none()
+    if root is None:
+        known = ", ".join(session.scalars(select(Organization.code).order_by(Organization.code)))
+        raise ReportError(f"Không có tổ chức đảng mã '{code}'. Có: {known or 'chưa có'}.")
+    found, frontier = [root], [root.id]
+    while frontier:
+        children = list(session.scalars(select(Organization).where(Organization.parent_id.in_(frontier))))
+        found.extend(children)
+        frontier = [c.id for c in children]
+    return root, found
+
+
+def compile_figures(
+    session: Session, *, organization_code: str, period: Period, today: date, with_previous: bool = True
+) -> ReportFigures:
+    """The figures of an organization (and those under it) for a period, as at the period's end."""
+    root, organizations = organizations_under(session, organization_code)
+    as_of = min(period.end, today)
+    moment = _end_of(as_of)
+    plans = list(
+        session.scalars(
+            select(Plan)
+            .where(Plan.organization_id.in_([o.id for o in organizations]))
+            .options(
+                selectinload(Plan.sections),
+                selectinload(Plan.indicators),
+                selectinload(Plan.tasks).options(
+                    selectinload(PlanTask.lead_agency), selectinload(PlanTask.leaders), selectinload(PlanTask.section)
+                ),
+            )
+            .order_by(Plan.code)
+        )
+    )
+    if not plans:
+        raise ReportError(f"{root.name} chưa có kế hoạch nào để báo cáo.")
+    tasks = [task for plan in plans for task in plan.tasks]
+    history = _History(session, [t.id for t in tasks])
+    names = {o.id: o.name for o in organizations}
+    rows = [_task_row(task, plan, history, moment, as_of, period, names) for plan in plans for task in plan.tasks]
+    figures = ReportFigures(
+        organization=root.name,
+        organization_code=root.code,
+        place=root.place_name,
+        parent=root.parent.name if root.parent else None,
+        period=period.key,
+        period_label=period.label,
+        as_of=as_of.isoformat(),
+        plans=[
+            {"code": p.code, "title": p.title, "tasks": len(p.tasks), "document_number": p.document_number}
+            for p in plans
+        ],
+        totals=_count(rows),
+        ratios=_ratios(_count(rows)),
+        by_section=_grouped(rows, "section_key", "section"),
+        by_agency=_grouped(rows, "lead_agency", "lead_agency"),
+        by_leader=_grouped(
+            [dict(r, leader=leader) for r in rows for leader in r["leaders"] or ["(không ghi)"]], "leader", "leader"
+        ),
+        by_organization=_grouped(rows, "organization", "organization") if len(organizations) > 1 else [],
+        indicators=_indicators(session, plans, moment),
+        overdue=[
+            _overdue_row(r, history, moment)
+            for r in rows
+            if r["category"] == "overdue" or (r["category"] == "completed_late" and r["completed_in_period"])
+        ],
+        recurring=[
+            {k: r[k] for k in ("plan", "number", "description", "lead_agency", "reported")}
+            for r in rows
+            if r["recurring"] and r["category"] != "not_assigned"
+        ],
+        accountability=_accountability(session, rows, history, period, moment),
+        tasks=rows,
+    )
+    if with_previous:
+        previous = compile_figures(
+            session, organization_code=organization_code, period=period.previous(), today=today, with_previous=False
+        )
+        figures.previous = {
+            "period": previous.period,
+            "period_label": previous.period_label,
+            "totals": previous.totals,
+            "ratios": previous.ratios,
+        }
+        figures.change = {key: figures.totals[key] - previous.totals[key] for key, _ in CATEGORIES}
+    return figures
+
+
+class _History:
+    """The records the classification reads, loaded once for all tasks."""
+
+    def __init__(self, session: Session, task_ids: list[int]) -> None:
+        self.changes: dict[int, list[DeadlineChange]] = defaultdict(list)
+        for change in session.scalars(
+            select(DeadlineChange).where(DeadlineChange.task_id.in_(task_ids)).order_by(DeadlineChange.id)
+        ):
+            self.changes[change.task_id].append(change)
+        self.submissions: dict[int, list[Submission]] = defaultdict(list)
+        for submission in session.scalars(
+            select(Submission).where(Submission.task_id.in_(task_ids)).order_by(Submission.id)
+        ):
+            self.submissions[submission.task_id].append(submission)
+        self.explanations: dict[int, list[Explanation]] = defaultdict(list)
+        for explanation in session.scalars(
+            select(Explanation).where(Explanation.task_id.in_(task_ids)).order_by(Explanation.id)
+        ):
+            self.explanations[explanation.task_id].append(explanation)
+        self.reports: dict[int, list[ProgressReport]] = defaultdict(list)
+        for report in session.scalars(select(ProgressReport).where(ProgressReport.task_id.in_(task_ids))):
+            self.reports[report.task_id].append(report)
+
+    def due_at(self, task: PlanTask, moment: datetime) -> date | None:
+        """The due date in force at a moment: the last change made by then, else the original one."""
+        changes = self.changes.get(task.id, [])
+        made = [c for c in changes if c.changed_at <= moment]
+        if made:
+            return made[-1].new_due_date
+        return changes[0].old_due_date if changes else task.due_date
+
+
+def _task_row(
+    task: PlanTask,
+    plan: Plan,
+    history: _History,
+    moment: datetime,
+    as_of: date,
+    period: Period,
+    organizations: dict[int, str],
+) -> dict[str, Any]:
+    due = history.due_at(task, moment)
+    category = _category(task, due, history, moment, as_of)
+    latest = next((s for s in reversed(history.submissions.get(task.id, [])) if s.submitted_at <= moment), None)
+    reported = any(_in(r.reported_at, period) for r in history.reports.get(task.id, []))
+    completed_in_period = bool(task.completed_at and _in(task.completed_at, period) and task.completed_at <= moment)
+    return {
+        "task_id": task.id,
+        "plan": plan.code,
+        "organization": organizations.get(plan.organization_id, ""),
+        "number": task.number,
+        "section_key": f"{plan.code}:{task.section.number}" if task.section else f"{plan.code}:-",
+        "section": f"{task.section.number}. {task.section.title}" if task.section else "(không mục)",
+        "description": task.description,
+        "lead_agency": task.lead_agency.name if task.lead_agency else "(chưa có)",
+        "lead_agency_id": task.lead_agency_id,
+        "leaders": [leader.title for leader in task.leaders],
+        "deadline_text": task.deadline_text,
+        "due_date": due.isoformat() if due else None,
+        "category": category,
+        "category_vi": CATEGORY_LABELS[category],
+        "completed_at": task.completed_at.astimezone(VIETNAM).date().isoformat()
+        if task.completed_at and task.completed_at <= moment
+        else None,
+        "completed_in_period": completed_in_period,
+        "result": latest.result_text if latest else "",
+        "recurring": task.deadline_kind == DeadlineKind.RECURRING.value,
+        "reported": reported,
+    }
+
+
+def _in(moment: datetime, period: Period) -> bool:
+    day = moment.astimezone(VIETNAM).date()
+    return period.start <= day <= period.end
+
+
+def _category(task: PlanTask, due: date | None, history: _History, moment: datetime, as_of: date) -> str:
+    if task.assigned_at is None or task.assigned_at > moment:
+        return "not_assigned"
+    if task.status == TaskStatus.CANCELLED.value and task.status_changed_at and task.status_changed_at <= moment:
+        return "cancelled"
+    if task.status == TaskStatus.APPROVED.value and task.completed_at and task.completed_at <= moment:
+        due_then = history.due_at(task, task.completed_at)
+        completed = task.completed_at.astimezone(VIETNAM).date()
+        return "completed_late" if due_then and completed > due_then else "completed_on_time"
+    if due is None:
+        waiting = task.deadline_kind in (DeadlineKind.UPSTREAM.value, DeadlineKind.EVENT.value)
+        return "waiting_upstream" if waiting else "in_progress"
+    if due < as_of:
+        return "overdue"
+    if working_days_between(as_of, due) <= DUE_SOON_WORKING_DAYS:
+        return "due_soon"
+    return "in_progress"
+
+
+def _count(rows: list[dict[str, Any]]) -> dict[str, int]:
+    counts = Counter(r["category"] for r in rows)
+    return {key: counts.get(key, 0) for key, _ in CATEGORIES}
+
+
+def _ratios(totals: dict[str, int]) -> dict[str, float | None]:
+    """On time: share of completed tasks done by their deadline. Overdue: late or overdue, of those due by now."""
+    completed = totals["completed_on_time"] + totals["completed_late"]
+    due_by_now = completed + totals["overdue"]
+    return {
+        "on_time_ratio": round(totals["completed_on_time"] / completed, 4) if completed else None,
+        "overdue_ratio": round((totals["overdue"] + totals["completed_late"]) / due_by_now, 4) if due_by_now else None,
+    }
+
+
+def _grouped(rows: list[dict[str, Any]], key: str, label: str) -> list[dict[str, Any]]:
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        groups[row[key]].append(row)
+    return [
+        {"name": members[0][label], "tasks": len(members), **_count(members), **_ratios(_count(members))}
+        for _, members in groups.items()
+    ]
+
+
+def _indicators(session: Session, plans: list[Plan], moment: datetime) -> list[dict[str, Any]]:
+    indicators: list[KpiIndicator] = [i for plan in plans for i in plan.indicators]
+    latest: dict[int, KpiMeasurement] = {}
+    for measurement in session.scalars(
+        select(KpiMeasurement)
+        .where(KpiMeasurement.indicator_id.in_([i.id for i in indicators]))
+        .order_by(KpiMeasurement.measured_at, KpiMeasurement.id)
+    ):
+        if _aware(measurement.measured_at) <= moment:
+            latest[measurement.indicator_id] = measurement
+    rows = []
+    for plan in plans:
+        for indicator in plan.indicators:
+            measured = latest.get(indicator.id)
+            value = measured.value if measured else None
+            met = (
+                None
+                if value is None
+                else (
+                    value >= indicator.target_value if indicator.comparator == ">=" else value <= indicator.target_value
+                )
+            )
+            rows.append(
+                {
+                    "plan": plan.code,
+                    "position": indicator.position,
+                    "text": indicator.text,
+                    "comparator": indicator.comparator,
+                    "target": indicator.target_value,
+                    "unit": indicator.unit,
+                    "measure": indicator.measure,
+                    "value": value,
+                    "met": met,
+                }
+            )
+    return rows
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=VIETNAM)
+
+
+def _overdue_row(row: dict[str, Any], history: _History, moment: datetime) -> dict[str, Any]:
+    """An overdue or late task with its explanation as it stood at the period's end."""
+    requested = [e for e in history.explanations.get(row["task_id"], []) if e.requested_at <= moment]
+    explanation = requested[-1] if requested else None
+    submitted = explanation is not None and explanation.submitted_at is not None and explanation.submitted_at <= moment
+    decided = explanation is not None and explanation.decided_at is not None and explanation.decided_at <= moment
+    return {
+        "plan": row["plan"],
+        "number": row["number"],
+        "description": row["description"],
+        "lead_agency": row["lead_agency"],
+        "due_date": row["due_date"],
+        "category_vi": row["category_vi"],
+        "explanation": explanation.text if explanation and submitted else None,
+        "decision": explanation.decision if explanation and decided else None,
+    }
+
+
+def _accountability(
+    session: Session, rows: list[dict[str, Any]], history: _History, period: Period, moment: datetime
+) -> list[dict[str, Any]]:
+    agencies: dict[int, dict[str, Any]] = {}
+    by_task = {row["task_id"]: row for row in rows}
+    heads = {p.agency_id: p.full_name for p in session.scalars(select(Person).where(Person.is_agency_head.is_(True)))}
+    for row in rows:
+        agency_id = row["lead_agency_id"]
+        if agency_id is None or row["category"] == "not_assigned":
+            continue
+        entry = agencies.setdefault(
+            agency_id,
+            {
+                "agency": row["lead_agency"],
+                "head": heads.get(agency_id),
+                "tasks": 0,
+                "overdue": 0,
+                "completed_late": 0,
+                "returned": 0,
+                "missing_progress": 0,
+                "explanations_rejected": 0,
+            },
+        )
+        entry["tasks"] += 1
+        entry["overdue"] += row["category"] == "overdue"
+        entry["completed_late"] += row["category"] == "completed_late" and row["completed_in_period"]
+        entry["missing_progress"] += row["recurring"] and not row["reported"] and row["category"] != "cancelled"
+    for task_id, submissions in history.submissions.items():
+        for submission in submissions:
+            if submission.decision == "returned" and submission.reviewed_at and _in(submission.reviewed_at, period):
+                _bump(agencies, by_task.get(task_id), "returned")
+    for task_id, explanations in history.explanations.items():
+        for explanation in explanations:
+            if explanation.decision == "rejected" and explanation.decided_at and _in(explanation.decided_at, period):
+                _bump(agencies, by_task.get(task_id), "explanations_rejected")
+    for entry in agencies.values():
+        entry["eligible_for_commendation"] = not (
+            entry["completed_late"] or entry["missing_progress"] or entry["explanations_rejected"] or entry["overdue"]
+        )
+    return sorted(agencies.values(), key=lambda e: e["agency"])
+
+
+def _bump(agencies: dict[int, dict[str, Any]], row: dict[str, Any] | None, key: str) -> None:
+    if row is not None and row["lead_agency_id"] in agencies:
+        agencies[row["lead_agency_id"]][key] += 1

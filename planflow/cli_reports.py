@@ -1,0 +1,116 @@
+"""`planflow report compile`, `planflow kpi record`, `planflow demo`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from planflow.cli_common import print_json
+
+
+def cmd_report_compile(args: argparse.Namespace) -> int:
+    """Run the compile-report flow."""
+    from planflow.runtime import configure_prefect_environment
+
+    configure_prefect_environment()
+    from flows.reports import compile_report
+    from models.reporting import parse_period
+    from planflow.prefect_run import run_flow
+
+    parse_period(args.period)  # a clear error before Prefect starts
+    result = run_flow(
+        compile_report,
+        period=args.period,
+        organization=args.org,
+        output_dir=str(Path(args.output).resolve()) if args.output else None,
+    )
+    _print_report(args, result)
+    return 0
+
+
+def _print_report(args: argparse.Namespace, result: dict[str, Any]) -> None:
+    if args.json:
+        print_json(result)
+        return
+    figures = result["figures"]
+    print(
+        f"Báo cáo {result['organization']} {result['period']}: {figures['tasks']} nhiệm vụ — "
+        f"đúng hạn {figures['completed_on_time']}, quá hạn (HT) {figures['completed_late']}, "
+        f"đang làm {figures['in_progress']}, quá hạn {figures['overdue']}, chờ cấp trên {figures['waiting_upstream']}."
+    )
+    for path in result["files"]:
+        print(f"  {path}")
+
+
+def cmd_kpi_record(args: argparse.Namespace) -> int:
+    """Record a measured value of a plan indicator."""
+    from models.kpi_measure import record_measurement
+    from planflow.runtime import get_database
+
+    at = datetime.fromisoformat(args.at) if args.at else datetime.now(UTC)
+    with get_database().transaction() as session:
+        record_measurement(
+            session,
+            plan_code=args.plan,
+            position=args.position,
+            value=args.value,
+            actor=args.actor,
+            at=at,
+            note=args.note,
+        )
+    result = {"plan": args.plan, "indicator": args.position, "value": args.value, "measured_at": at.isoformat()}
+    print_json(result) if args.json else print(f"Đã ghi chỉ tiêu {args.position} của {args.plan}: {args.value:g}.")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Walk the Vĩnh Tuy plan through Q2/2026 on a demo database and compile its quarterly report."""
+    from planflow.settings import get_settings
+
+    home = get_settings().home / "demo"
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir(parents=True)
+    os.environ["PLANFLOW_DATABASE_URL"] = f"sqlite:///{home / 'planflow.db'}"
+    from planflow.runtime import configure_prefect_environment, get_database, reset_runtime
+
+    reset_runtime()
+    configure_prefect_environment()
+    from flows.reports import compile_report
+    from planflow.demo import run_quarter
+    from planflow.prefect_run import run_flow
+
+    moves = run_quarter(get_database())
+    output = Path(args.output).resolve()
+    result = run_flow(compile_report, period="2026-Q2", organization="dang-uy-phuong-vinh-tuy", output_dir=str(output))
+    if args.json:
+        print_json({**result, "moves": moves, "database": os.environ["PLANFLOW_DATABASE_URL"]})
+    else:
+        print(f"Đã đi qua quý II/2026 của kế hoạch Vĩnh Tuy: {moves} thao tác, đôn đốc mỗi ngày làm việc.")
+        _print_report(args, result)
+        print(f"Cơ sở dữ liệu demo: {os.environ['PLANFLOW_DATABASE_URL']}")
+    return 0
+
+
+def add_report_commands(groups: Any, add: Any) -> None:
+    """Register report, kpi and demo commands."""
+    report = groups.add_parser("report", help="periodic reports").add_subparsers(dest="command", required=True)
+    compile_parser = add(report, "compile", cmd_report_compile, "compile a report (Word, Excel, HTML) for a period")
+    compile_parser.add_argument("--period", required=True, help="2026-03, 2026-Q2, 2026-H1 or 2026")
+    compile_parser.add_argument("--org", required=True, help="organization code (a city rolls up its wards)")
+    compile_parser.add_argument(
+        "-o", "--output", help="folder for the files (default: $PLANFLOW_HOME/reports/ORG/PERIOD)"
+    )
+    kpi = groups.add_parser("kpi", help="plan indicators").add_subparsers(dest="command", required=True)
+    record = add(kpi, "record", cmd_kpi_record, "record a measured value of an indicator")
+    record.add_argument("plan")
+    record.add_argument("position", type=int)
+    record.add_argument("value", type=float)
+    record.add_argument("--as", dest="actor", required=True, help="name recorded in the audit log")
+    record.add_argument("--at", help="when it was measured (ISO 8601; default now)")
+    record.add_argument("--note", default="")
+    demo = add(groups, "demo", cmd_demo, "walk the Vĩnh Tuy plan through a quarter and compile its report")
+    demo.add_argument("-o", "--output", default="planflow-demo", help="folder for the report files")

@@ -1,0 +1,132 @@
+"""The compile-report flow against a real Prefect API: Word in the Party layout, Excel, HTML, artifacts, roll-up."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from docx import Document
+from openpyxl import load_workbook
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+from sqlalchemy import update
+
+from documents.reader import read_plan
+from models.db import Database
+from models.plan import PlanTask
+from models.plan_store import save_plan
+from planflow import demo
+from planflow.cli import main
+from planflow.runtime import reset_runtime
+from tests.paths import PLANS
+
+pytestmark = pytest.mark.prefect
+ORG = "dang-uy-phuong-vinh-tuy"
+
+
+@pytest.fixture
+def quarter(prefect_harness: None, planflow_env: Database) -> Database:
+    demo.run_quarter(planflow_env)
+    with planflow_env.transaction() as session:  # hostile text typed into a task by someone
+        session.execute(
+            update(PlanTask)
+            .where(PlanTask.number == "9")
+            .values(description="<script>alert('x')</script> Xây dựng quy chế")
+        )
+    return planflow_env
+
+
+def _compile(capsys: pytest.CaptureFixture[str], org: str, out: Path) -> dict:
+    assert main(["report", "compile", "--period", "2026-Q2", "--org", org, "-o", str(out), "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def _docx_text(path: Path) -> str:
+    document = Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    return "\n".join(parts)
+
+
+def test_quarterly_report_files_and_artifacts(quarter: Database, tmp_path: Path, capsys) -> None:
+    result = _compile(capsys, ORG, tmp_path)
+    docx, xlsx, html = (Path(f) for f in result["files"])
+    assert result["figures"]["completed_on_time"] == 4 and result["figures"]["overdue"] == 1
+
+    text = _docx_text(docx)
+    for part in [
+        "ĐẢNG BỘ THÀNH PHỐ HÀ NỘI",
+        "ĐẢNG ỦY PHƯỜNG VĨNH TUY",
+        "ĐẢNG CỘNG SẢN VIỆT NAM",
+        "-BC/ĐU",
+        "BÁO CÁO",
+        "quý II năm 2026",
+        "I. TÌNH HÌNH THỰC HIỆN",
+        "Nơi nhận:",
+        "Lưu: VPĐU",
+        "T/M BAN THƯỜNG VỤ",
+        "PHÓ BÍ THƯ THƯỜNG TRỰC",
+        "Trần Thị Thu",
+        "không xem xét",
+    ]:
+        assert part in text, part
+    assert "Vĩnh Tuy, ngày " in text  # the place-and-date line
+    section = Document(str(docx)).sections[0]
+    assert (round(section.page_width.cm), round(section.page_height.cm)) == (21, 30)  # A4 (29.7 cm)
+
+    sheet = load_workbook(xlsx)["Phụ lục"]
+    assert sheet.max_row == 1 + 58
+    assert sheet.auto_filter.ref
+    overdue_row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[1] == "29")
+    assert overdue_row[7] == "quá hạn"
+
+    page = html.read_text(encoding="utf-8")
+    assert "<script>alert" not in page and "&lt;script&gt;alert" in page
+    assert page.count('src="data:image/png;base64,') == 3
+
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(
+                key=ArtifactFilterKey(any_=[f"report-{ORG}-2026-q2-summary", f"report-{ORG}-2026-q2-table"])
+            )
+        )
+    assert {a.type for a in artifacts} == {"markdown", "table"}
+
+
+def test_a_city_rolls_up_its_wards(prefect_harness: None, planflow_env: Database, tmp_path: Path, capsys) -> None:
+    demo.run_quarter(planflow_env)
+    data = yaml.safe_load((PLANS / "vinh-tuy-2026.yaml").read_text(encoding="utf-8"))
+    data["code"] = "vinh-hung-2026"
+    data["organization"].update(
+        code="dang-uy-phuong-vinh-hung", name="Đảng ủy phường Vĩnh Hưng", place_name="Vĩnh Hưng"
+    )
+    second = tmp_path / "vinh-hung.yaml"
+    second.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with planflow_env.transaction() as session:
+        save_plan(session, document=read_plan(second), actor="test", now=demo.at(demo.date(2026, 2, 27)))
+    ward = _compile(capsys, ORG, tmp_path / "ward")["figures"]
+    city = _compile(capsys, "dang-bo-thanh-pho-ha-noi", tmp_path / "city")
+    assert city["figures"]["tasks"] == 116
+    assert city["figures"]["completed_on_time"] == ward["completed_on_time"]  # the new ward has done nothing yet
+    assert city["figures"]["not_assigned"] == 58
+    assert "ĐẢNG BỘ THÀNH PHỐ HÀ NỘI" in _docx_text(Path(city["files"][0]))
+
+
+def test_demo_ends_with_the_report_on_disk(
+    prefect_harness: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    monkeypatch.setenv("PLANFLOW_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("PLANFLOW_DATABASE_URL", "replaced-by-the-demo")
+    reset_runtime()
+    try:
+        assert main(["demo", "-o", str(tmp_path / "out")]) == 0
+    finally:
+        reset_runtime()
+    printed = capsys.readouterr().out
+    files = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert files == [f"bao-cao-{ORG}-2026-Q2.{ext}" for ext in ("docx", "html", "xlsx")]
+    assert all(str(tmp_path / "out" / name) in printed for name in files)
