@@ -11,6 +11,8 @@ from prefect.schedules import Cron
 from flows.escalation import deliver_notifications, escalation_sweep
 from flows.import_plan import import_plan
 from flows.lifecycle import STEP_FLOWS, assign_plan
+from flows.reports import compile_report
+from flows.review import review_cycle
 
 
 def _on_demand(flow: Flow[..., Any], description: str, tags: list[str]) -> RunnerDeployment:
@@ -53,6 +55,8 @@ def all_deployments() -> list[RunnerDeployment]:
             ),
         )
     )
+    deployments.append(_on_demand(review_cycle, (review_cycle.description or "").strip(), ["step:review-cycle"]))
+    deployments.append(_on_demand(compile_report, (compile_report.description or "").strip(), ["step:report"]))
     for step, flow in STEP_FLOWS.items():
         deployments.append(_on_demand(flow, (flow.description or step).strip(), [f"step:{step}"]))
     return deployments

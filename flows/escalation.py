@@ -7,9 +7,10 @@ from typing import Any
 
 from prefect import flow, get_run_logger
 
+from flows.reports import compile_report
 from models.calendar import VIETNAM, local_date
 from planflow.prefect_run import label_current_run
-from tasks.notify import drain_outbox, sweep_open_tasks
+from tasks.notify import advance_review_cycles, drain_outbox, sweep_open_tasks
 
 
 @flow(name="escalation-sweep", flow_run_name="sweep {as_of}")
@@ -21,6 +22,11 @@ def escalation_sweep(as_of: date | None = None) -> dict[str, Any]:
         now = datetime(day.year, day.month, day.day, 7, tzinfo=VIETNAM)
     label_current_run(f"sweep {day.isoformat()}", ["step:sweep"])
     result = sweep_open_tasks(day, now).to_dict()
+    cycles = advance_review_cycles(day, now)
+    result.update(cycles)
+    for closed in cycles["cycles_closed"]:  # a closed review cycle ends with its report
+        organization, period = str(closed).split("/")
+        compile_report(period=period, organization=organization)
     get_run_logger().info(
         "Sweep %s: %d reminders, %d escalations, %d explanation requests, %d progress, %d upstream; %d messages queued",
         day,

@@ -17,7 +17,7 @@ from models.plan_queries import PlanNotFoundError
 from models.reporting import ReportError
 from planflow.cli_common import UserError, print_json
 from planflow.cli_ops import add_ops_commands
-from planflow.cli_reports import add_report_commands
+from planflow.cli_reports import add_report_commands, add_review_commands
 from planflow.cli_tasks import add_task_commands
 
 EXIT_USER_ERROR = 2
@@ -256,6 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_task_commands(groups, _add)
     add_ops_commands(groups, _add)
     add_report_commands(groups, _add)
+    add_review_commands(groups, _add)
     return parser
 
 

@@ -114,3 +114,68 @@ def add_report_commands(groups: Any, add: Any) -> None:
     record.add_argument("--note", default="")
     demo = add(groups, "demo", cmd_demo, "walk the Vĩnh Tuy plan through a quarter and compile its report")
     demo.add_argument("-o", "--output", default="planflow-demo", help="folder for the report files")
+
+
+def cmd_review_start(args: argparse.Namespace) -> int:
+    """Run the review-cycle flow."""
+    from datetime import date
+
+    from planflow.runtime import configure_prefect_environment
+
+    configure_prefect_environment()
+    from flows.review import review_cycle
+    from planflow.prefect_run import run_flow
+
+    state = run_flow(
+        review_cycle, period=args.period, due_date=date.fromisoformat(args.due), organization=args.org, actor=args.actor
+    )
+    if args.json:
+        print_json(state)
+    else:
+        print(f"Đã mở kỳ rà soát {args.period}: hỏi {len(state['asked'])} cơ quan, hạn {args.due}.")
+    return 0
+
+
+def cmd_review_status(args: argparse.Namespace) -> int:
+    """Who was asked and who answered in a review cycle."""
+    from sqlalchemy import select
+
+    from models.org import Organization
+    from models.review_cycle import ReviewCycle, cycle_state, record_answers
+    from planflow.runtime import get_database
+
+    with get_database().transaction() as session:
+        record_answers(session, now=datetime.now(UTC))
+        cycle = session.scalars(
+            select(ReviewCycle)
+            .join(Organization, ReviewCycle.organization_id == Organization.id)
+            .where(Organization.code == args.org, ReviewCycle.period == args.period)
+        ).one_or_none()
+        if cycle is None:
+            from planflow.cli_common import UserError
+
+            raise UserError(f"Chưa có kỳ rà soát {args.period} của {args.org}.")
+        state = cycle_state(session, cycle).to_dict()
+    if args.json:
+        print_json(state)
+    else:
+        print(
+            f"Kỳ {state['period']} ({state['status']}, hạn {state['due_date']}): "
+            f"{len(state['answered'])}/{len(state['asked'])} cơ quan đã báo cáo."
+        )
+        for name in state["waiting"]:
+            print(f"  chờ: {name}")
+    return 0
+
+
+def add_review_commands(groups: Any, add: Any) -> None:
+    """Register `planflow review-cycle start|status`."""
+    review = groups.add_parser("review-cycle", help="review cycles").add_subparsers(dest="command", required=True)
+    start = add(review, "start", cmd_review_start, "ask every lead agency for its progress update by a date")
+    start.add_argument("--period", required=True)
+    start.add_argument("--due", required=True, help="YYYY-MM-DD")
+    start.add_argument("--org", default="dang-uy-phuong-vinh-tuy")
+    start.add_argument("--as", dest="actor", default="Văn phòng Đảng ủy", help="name recorded in the audit log")
+    status = add(review, "status", cmd_review_status, "who answered in a review cycle")
+    status.add_argument("--period", required=True)
+    status.add_argument("--org", default="dang-uy-phuong-vinh-tuy")

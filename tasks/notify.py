@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import cast
+from typing import Any, cast
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -60,3 +60,13 @@ def sweep_open_tasks(as_of: date, now: datetime) -> SweepResult:
 def drain_outbox(now: datetime, limit: int) -> DeliveryReport:
     """Send what is due in the outbox (each message's own retries are its back-off schedule)."""
     return deliver_pending(get_database(), channels_from_settings(), now=now, limit=limit)
+
+
+@task(name="advance-review-cycles", cache_policy=NO_CACHE, retries=2, retry_condition_fn=database_hiccup)
+def advance_review_cycles(as_of: date, now: datetime) -> dict[str, Any]:
+    """Note who answered, remind who has not, close cycles past their due date."""
+    from models.review_cycle import remind_and_close
+
+    with get_database().transaction() as session:
+        reminded, closed = remind_and_close(session, as_of=as_of, now=now)
+    return {"cycle_reminders": reminded, "cycles_closed": [f"{org}/{period}" for org, period in closed]}

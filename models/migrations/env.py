@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from alembic import context
 from sqlalchemy import create_engine
 
-from models import audit, escalation, escalation_policy, org, outbox, plan, records, reporting
-from models.base import Base
+from models import audit, escalation, escalation_policy, org, outbox, plan, records, reporting, review_cycle
+from models.base import Base, UtcDateTime
 
 config = context.config
 # Every module that declares tables, named so the metadata is complete whoever runs the migrations.
-TABLE_MODULES = (audit, escalation, escalation_policy, org, outbox, plan, records, reporting)
+TABLE_MODULES = (audit, escalation, escalation_policy, org, outbox, plan, records, reporting, review_cycle)
 target_metadata = Base.metadata
+
+
+def render_item(type_: str, obj: Any, _context: Any) -> str | Literal[False]:
+    """Migrations name the plain SQL type of the application's UTC timestamp."""
+    if type_ == "type" and isinstance(obj, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
 
 
 def run_migrations_online() -> None:
@@ -23,6 +32,7 @@ def run_migrations_online() -> None:
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            render_item=render_item,
         )
         context.run_migrations()
 
