@@ -11,7 +11,7 @@ from prefect.schedules import Cron
 from flows.escalation import deliver_notifications, escalation_sweep
 from flows.import_plan import import_plan
 from flows.lifecycle import STEP_FLOWS, assign_plan
-from flows.reports import compile_report
+from flows.reports import compile_due_reports, compile_report
 from flows.review import review_cycle
 
 
@@ -55,6 +55,23 @@ def all_deployments() -> list[RunnerDeployment]:
             ),
         )
     )
+    schedules = (
+        ("monthly", "month", "0 8 1 * *", "Tổng hợp báo cáo tháng vừa kết thúc cho mọi tổ chức."),
+        ("quarterly", "quarter", "0 8 5 1,4,7,10 *", "Tổng hợp báo cáo quý vừa kết thúc cho mọi tổ chức."),
+    )
+    for name, kind, cron, description in schedules:
+        deployments.append(
+            cast(
+                RunnerDeployment,
+                compile_due_reports.to_deployment(
+                    name=name,
+                    description=description,
+                    schedule=Cron(cron, timezone="Asia/Ho_Chi_Minh"),
+                    parameters={"kind": kind},
+                    tags=["planflow", "step:report"],
+                ),
+            )
+        )
     deployments.append(_on_demand(review_cycle, (review_cycle.description or "").strip(), ["step:review-cycle"]))
     deployments.append(_on_demand(compile_report, (compile_report.description or "").strip(), ["step:report"]))
     for step, flow in STEP_FLOWS.items():

@@ -19,6 +19,7 @@ from models.calendar import local_date
 from models.lifecycle_notify import secretariat_of
 from models.org import Organization, Person
 from models.outbox import queue_notification
+from models.plan import Plan
 from models.report_layout import place, recipients, report_number, signer
 from models.reporting import StoredReport, compile_figures, organizations_under, parse_period
 from planflow.prefect_run import label_current_run
@@ -147,3 +148,32 @@ def _categories() -> list[tuple[str, str]]:
     from models.reporting import CATEGORIES
 
     return CATEGORIES
+
+
+def last_complete_period(today: Any, kind: str) -> str:
+    """The month or quarter that ended most recently before `today`."""
+    from datetime import timedelta
+
+    from models.calendar import period_of
+
+    start = today.replace(day=1)
+    if kind == "quarter":
+        start = start.replace(month=3 * ((start.month - 1) // 3) + 1)
+    return period_of(start - timedelta(days=1), kind)
+
+
+@flow(name="compile-due-reports", flow_run_name="scheduled {kind} reports")
+def compile_due_reports(kind: str = "quarter", organization: str | None = None) -> list[dict[str, Any]]:
+    """On schedule: the report of the month or quarter just ended, for one organization or every one with a plan."""
+    period = last_complete_period(local_date(datetime.now(UTC)), kind)
+    with get_database().session() as session:
+        codes = (
+            [organization]
+            if organization
+            else list(
+                session.scalars(
+                    select(Organization.code).join(Plan, Plan.organization_id == Organization.id).distinct()
+                )
+            )
+        )
+    return [compile_report(period=period, organization=code) for code in codes]
