@@ -188,6 +188,30 @@ def cmd_org_load(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_status(args: argparse.Namespace) -> int:
+    """The database, the Prefect API, the deployments and the outbox at a glance."""
+    from planflow.status import status
+
+    report = status()
+    if args.json:
+        print_json(report)
+        return 0
+    database, prefect = report["database"], report["prefect"]
+    upgrade_note = "" if database["current"] else ", CẦN NÂNG CẤP"
+    print(
+        f"Cơ sở dữ liệu: {database['url']} (phiên bản {database['revision']}{upgrade_note}); "
+        f"{database['plans']} kế hoạch, {database['tasks']} nhiệm vụ"
+    )
+    outbox = database["outbox"]
+    print(f"Hộp thư đi: {outbox['pending']} chờ gửi, {outbox['failed']} lỗi, {outbox['sent']} đã gửi")
+    print(f"Prefect: {prefect['api'] or '—'} {'hoạt động' if prefect['healthy'] else 'không trả lời'}")
+    for deployment in prefect.get("deployments", []):
+        schedule = ", ".join(str(s) for s in deployment["schedules"]) or "theo yêu cầu"
+        print(f"  {deployment['name']:45} {schedule:22} {'bật' if deployment['active'] else ''}")
+    print(f"Máy chủ thư: {report['smtp'] or 'chưa cấu hình (thư chờ trong hộp thư đi)'}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Run the Prefect server (unless PREFECT_API_URL is set) and every planflow deployment."""
     from planflow.service import serve
@@ -242,6 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("--code", help="plan code (default: from the file)")
 
     _add(groups, "serve", cmd_serve, "run the service: Prefect UI and every deployment", json_flag=False)
+    _add(groups, "status", cmd_status, "database, Prefect API, deployments and outbox at a glance")
 
     tasks = groups.add_parser("tasks", help="plan tasks").add_subparsers(dest="command", required=True)
     listing = _add(tasks, "list", cmd_tasks_list, "list tasks")

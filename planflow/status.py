@@ -1,0 +1,67 @@
+"""`planflow status`: the database, the Prefect API, the deployments and the outbox at a glance."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import httpx
+from sqlalchemy import func, select
+
+from models.db import current_revision, head_revision
+from models.outbox import Notification
+from models.plan import Plan, PlanTask
+from planflow.runtime import get_database
+from planflow.settings import get_settings
+
+
+def database_status() -> dict[str, Any]:
+    """Where the data is, whether its schema is current, and how much there is."""
+    database = get_database()
+    with database.session() as session:
+        rows = session.execute(select(Notification.status, func.count()).group_by(Notification.status)).all()
+        outbox: dict[str, int] = {status: count for status, count in rows}
+        return {
+            "url": database.engine.url.render_as_string(hide_password=True),
+            "revision": current_revision(database.engine),
+            "current": current_revision(database.engine) == head_revision(database.engine),
+            "plans": session.scalar(select(func.count()).select_from(Plan)) or 0,
+            "tasks": session.scalar(select(func.count()).select_from(PlanTask)) or 0,
+            "outbox": {status: outbox.get(status, 0) for status in ("pending", "sending", "sent", "failed")},
+        }
+
+
+def prefect_status(api_url: str | None) -> dict[str, Any]:
+    """Whether the Prefect API answers, and the planflow deployments it serves with their schedules."""
+    if not api_url:
+        return {"api": None, "healthy": False, "note": "PREFECT_API_URL chưa đặt: chưa có máy chủ Prefect đang chạy"}
+    try:
+        healthy = httpx.get(f"{api_url}/health", timeout=5).status_code == 200
+        response = httpx.post(f"{api_url}/deployments/filter", json={"limit": 200}, timeout=10)
+        response.raise_for_status()
+        flows = {
+            f["id"]: f["name"] for f in httpx.post(f"{api_url}/flows/filter", json={"limit": 200}, timeout=10).json()
+        }
+    except httpx.HTTPError as exc:
+        return {"api": api_url, "healthy": False, "note": str(exc)}
+    deployments = [
+        {
+            "name": f"{flows.get(d['flow_id'], '?')}/{d['name']}",
+            "schedules": [s["schedule"].get("cron") or s["schedule"].get("interval") for s in d.get("schedules", [])],
+            "active": any(s.get("active") for s in d.get("schedules", [])) and not d.get("paused", False),
+        }
+        for d in response.json()
+        if "planflow" in d.get("tags", [])
+    ]
+    return {"api": api_url, "healthy": healthy, "deployments": sorted(deployments, key=lambda d: d["name"])}
+
+
+def status() -> dict[str, Any]:
+    """Everything `planflow status` shows."""
+    settings = get_settings()
+    return {
+        "home": str(settings.home),
+        "database": database_status(),
+        "prefect": prefect_status(os.environ.get("PREFECT_API_URL")),
+        "smtp": settings.smtp_host or None,
+    }
