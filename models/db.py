@@ -86,6 +86,9 @@ class Database:
     """One engine and its session factory, made from a URL once per process."""
 
     def __init__(self, url: str, *, migrate: bool = True) -> None:
+        from models.tables import TABLE_MODULES  # every mapped class, before the first query
+
+        assert TABLE_MODULES
         self.engine = make_engine(url)
         if migrate:
             ensure_schema(self.engine)

@@ -1,0 +1,11 @@
+"""Every module that declares tables, imported together so the ORM can resolve every foreign key.
+
+A process that touches only some models (a worker running one flow) would otherwise meet
+a foreign key to a table no one imported (the outbox's link to escalations).
+"""
+
+from __future__ import annotations
+
+from models import audit, escalation, escalation_policy, org, outbox, plan, records, reporting, review_cycle
+
+TABLE_MODULES = (audit, escalation, escalation_policy, org, outbox, plan, records, reporting, review_cycle)
