@@ -26,6 +26,7 @@ def _holidays(year: int) -> holidays.HolidayBase:
     return holidays.country_holidays("VN", years=year)
 
 
+@lru_cache(maxsize=8192)
 def is_working_day(day: date) -> bool:
     """Not a weekend (unless a Saturday worked in exchange) and not a public holiday."""
     return bool(_holidays(day.year).is_working_day(day))
@@ -36,6 +37,7 @@ def holiday_name(day: date) -> str | None:
     return _holidays(day.year).get(day)
 
 
+@lru_cache(maxsize=65536)
 def add_working_days(day: date, count: int) -> date:
     """The working day `count` working days after `day` (before, if negative), `day` itself not counted."""
     step = 1 if count >= 0 else -1
@@ -48,6 +50,7 @@ def add_working_days(day: date, count: int) -> date:
     return current
 
 
+@lru_cache(maxsize=65536)
 def working_days_between(start: date, end: date) -> int:
     """Working days after `start` up to and including `end` (negative when `end` is earlier)."""
     if end < start:

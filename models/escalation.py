@@ -175,17 +175,18 @@ def _due_rungs(
     )
     for due, soft in due_dates:
         same_date = and_(PlanTask.due_date == due, _soft() if soft else ~_soft())
-        reminder = _reminder_rung(policy, due, as_of)
+        reminder = reminder_rung(policy, due, as_of)
         if reminder:
             rungs.append((same_date, reminder))
-        overdue = None if soft else _overdue_rung(policy, due, as_of)
+        overdue = None if soft else overdue_rung(policy, due, as_of)
         if overdue:
             rungs.append((same_date, overdue))
     rungs.extend(_period_rungs(policy, as_of))
     return rungs
 
 
-def _reminder_rung(policy: EscalationPolicy, due: date, as_of: date) -> _Rung | None:
+def reminder_rung(policy: EscalationPolicy, due: date, as_of: date) -> _Rung | None:
+    """The reminder due on `as_of` for a deadline (the latest one ready), if any."""
     if as_of >= due:
         return None
     ready = [n for n in policy.reminders_before if add_working_days(due, -n) <= as_of]
@@ -203,7 +204,8 @@ def _reminder_rung(policy: EscalationPolicy, due: date, as_of: date) -> _Rung | 
     )
 
 
-def _overdue_rung(policy: EscalationPolicy, due: date, as_of: date) -> _Rung | None:
+def overdue_rung(policy: EscalationPolicy, due: date, as_of: date) -> _Rung | None:
+    """The escalation due on `as_of` for a passed deadline (the highest one ready), if any."""
     ready = [r for r in policy.overdue if add_working_days(due, r.after) <= as_of]
     if not ready:
         return None

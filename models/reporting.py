@@ -13,13 +13,13 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Float, ForeignKey, String, select
-from sqlalchemy.orm import Mapped, Session, mapped_column, selectinload
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, BigId, JsonDoc, Timestamped, UtcDateTime
 from models.calendar import VIETNAM, working_days_between
 from models.deadlines import DeadlineKind
-from models.org import Organization, Person
-from models.plan import KpiIndicator, Plan, PlanTask
+from models.org import Agency, Organization, Person
+from models.plan import KpiIndicator, Plan, PlanSection, PlanTask, PlanTaskLeader
 from models.records import DeadlineChange, Explanation, ProgressReport, Submission
 from models.workflow import TaskStatus
 
@@ -187,145 +187,208 @@ def compile_figures(
 ) -> ReportFigures:
     """The figures of an organization (and those under it) for a period, as at the period's end."""
     root, organizations = organizations_under(session, organization_code)
-    as_of = min(period.end, today)
-    moment = _end_of(as_of)
-    plans = list(
-        session.scalars(
-            select(Plan)
-            .where(Plan.organization_id.in_([o.id for o in organizations]))
-            .options(
-                selectinload(Plan.sections),
-                selectinload(Plan.indicators),
-                selectinload(Plan.tasks).options(
-                    selectinload(PlanTask.lead_agency), selectinload(PlanTask.leaders), selectinload(PlanTask.section)
-                ),
-            )
-            .order_by(Plan.code)
-        )
-    )
-    if not plans:
-        raise ReportError(f"{root.name} chưa có kế hoạch nào để báo cáo.")
-    tasks = [task for plan in plans for task in plan.tasks]
-    history = _History(session, [t.id for t in tasks])
-    names = {o.id: o.name for o in organizations}
-    rows = [_task_row(task, plan, history, moment, as_of, period, names) for plan in plans for task in plan.tasks]
-    figures = ReportFigures(
-        organization=root.name,
-        organization_code=root.code,
-        place=root.place_name,
-        parent=root.parent.name if root.parent else None,
-        period=period.key,
-        period_label=period.label,
-        as_of=as_of.isoformat(),
-        plans=[
-            {"code": p.code, "title": p.title, "tasks": len(p.tasks), "document_number": p.document_number}
-            for p in plans
-        ],
-        totals=_count(rows),
-        ratios=_ratios(_count(rows)),
-        by_section=_grouped(rows, "section_key", "section"),
-        by_agency=_grouped(rows, "lead_agency", "lead_agency"),
-        by_leader=_grouped(
-            [dict(r, leader=leader) for r in rows for leader in r["leaders"] or ["(không ghi)"]], "leader", "leader"
-        ),
-        by_organization=_grouped(rows, "organization", "organization") if len(organizations) > 1 else [],
-        indicators=_indicators(session, plans, moment),
-        overdue=[
-            _overdue_row(r, history, moment)
-            for r in rows
-            if r["category"] == "overdue" or (r["category"] == "completed_late" and r["completed_in_period"])
-        ],
-        recurring=[
-            {k: r[k] for k in ("plan", "number", "description", "lead_agency", "reported")}
-            for r in rows
-            if r["recurring"] and r["category"] != "not_assigned"
-        ],
-        accountability=_accountability(session, rows, history, period, moment),
-        tasks=rows,
-    )
+    snapshot = _Snapshot(session, root, organizations)
+    figures = snapshot.figures(session, period, today)
     if with_previous:
-        previous = compile_figures(
-            session, organization_code=organization_code, period=period.previous(), today=today, with_previous=False
-        )
+        earlier = period.previous()
+        totals = snapshot.totals(earlier, today)
         figures.previous = {
-            "period": previous.period,
-            "period_label": previous.period_label,
-            "totals": previous.totals,
-            "ratios": previous.ratios,
+            "period": earlier.key,
+            "period_label": earlier.label,
+            "totals": totals,
+            "ratios": _ratios(totals),
         }
-        figures.change = {key: figures.totals[key] - previous.totals[key] for key, _ in CATEGORIES}
+        figures.change = {key: figures.totals[key] - totals[key] for key, _ in CATEGORIES}
     return figures
 
 
+class _Snapshot:
+    """Everything a report reads, loaded once as plain rows (no ORM objects: national scale)."""
+
+    def __init__(self, session: Session, root: Organization, organizations: list[Organization]) -> None:
+        self.root = root
+        self.organization_names = {o.id: o.name for o in organizations}
+        organization_ids = list(self.organization_names)
+        self.plans = session.execute(
+            select(Plan.id, Plan.code, Plan.title, Plan.organization_id, Plan.document_number)
+            .where(Plan.organization_id.in_(organization_ids))
+            .order_by(Plan.code)
+        ).all()
+        if not self.plans:
+            raise ReportError(f"{root.name} chưa có kế hoạch nào để báo cáo.")
+        plan_ids = select(Plan.id).where(Plan.organization_id.in_(organization_ids))
+        task_ids = select(PlanTask.id).where(PlanTask.plan_id.in_(plan_ids))
+        self.tasks = session.execute(
+            select(
+                PlanTask.id,
+                PlanTask.plan_id,
+                PlanTask.section_id,
+                PlanTask.number,
+                PlanTask.description,
+                PlanTask.lead_agency_id,
+                PlanTask.deadline_text,
+                PlanTask.deadline_kind,
+                PlanTask.due_date,
+                PlanTask.status,
+                PlanTask.status_changed_at,
+                PlanTask.completed_at,
+                PlanTask.assigned_at,
+            )
+            .where(PlanTask.plan_id.in_(plan_ids))
+            .order_by(PlanTask.plan_id, PlanTask.position)
+        ).all()
+        self.sections = {
+            r.id: (r.number, r.title)
+            for r in session.execute(
+                select(PlanSection.id, PlanSection.number, PlanSection.title).where(PlanSection.plan_id.in_(plan_ids))
+            )
+        }
+        self.agencies = dict(
+            session.execute(select(Agency.id, Agency.name).where(Agency.organization_id.in_(organization_ids)))
+            .tuples()
+            .all()
+        )
+        self.leaders: dict[int, list[str]] = defaultdict(list)
+        for task_id, title in session.execute(
+            select(PlanTaskLeader.task_id, PlanTaskLeader.title)
+            .where(PlanTaskLeader.task_id.in_(task_ids))
+            .order_by(PlanTaskLeader.task_id, PlanTaskLeader.position)
+        ):
+            self.leaders[task_id].append(title)
+        self.history = _History(session, task_ids)
+        self.plan_ids = plan_ids
+
+    def totals(self, period: Period, today: date) -> dict[str, int]:
+        """Only the counts by category of a period (the previous period of a report needs no more)."""
+        as_of = min(period.end, today)
+        moment = _end_of(as_of)
+        counts = Counter(
+            _category(task, self.history.due_at(task, moment), self.history, moment, as_of) for task in self.tasks
+        )
+        return {key: counts.get(key, 0) for key, _ in CATEGORIES}
+
+    def figures(self, session: Session, period: Period, today: date) -> ReportFigures:
+        """The figures of one period from the loaded rows."""
+        as_of = min(period.end, today)
+        moment = _end_of(as_of)
+        plans = {p.id: p for p in self.plans}
+        rows = [self._row(task, plans[task.plan_id], moment, as_of, period) for task in self.tasks]
+        counts = Counter(task.plan_id for task in self.tasks)
+        root = self.root
+        return ReportFigures(
+            organization=root.name,
+            organization_code=root.code,
+            place=root.place_name,
+            parent=root.parent.name if root.parent else None,
+            period=period.key,
+            period_label=period.label,
+            as_of=as_of.isoformat(),
+            plans=[
+                {"code": p.code, "title": p.title, "tasks": counts[p.id], "document_number": p.document_number}
+                for p in self.plans
+            ],
+            totals=_count(rows),
+            ratios=_ratios(_count(rows)),
+            by_section=_grouped(rows, "section_key", "section"),
+            by_agency=_grouped(rows, "lead_agency", "lead_agency"),
+            by_leader=_grouped(
+                [dict(r, leader=leader) for r in rows for leader in r["leaders"] or ["(không ghi)"]], "leader", "leader"
+            ),
+            by_organization=_grouped(rows, "organization", "organization") if len(self.organization_names) > 1 else [],
+            indicators=_indicators(session, self.plan_ids, moment),
+            overdue=[
+                _overdue_row(r, self.history, moment)
+                for r in rows
+                if r["category"] == "overdue" or (r["category"] == "completed_late" and r["completed_in_period"])
+            ],
+            recurring=[
+                {k: r[k] for k in ("plan", "number", "description", "lead_agency", "reported")}
+                for r in rows
+                if r["recurring"] and r["category"] != "not_assigned"
+            ],
+            accountability=_accountability(session, rows, self.history, period, moment),
+            tasks=rows,
+        )
+
+    def _row(self, task: Any, plan: Any, moment: datetime, as_of: date, period: Period) -> dict[str, Any]:
+        history = self.history
+        due = history.due_at(task, moment)
+        category = _category(task, due, history, moment, as_of)
+        latest = next((s for s in reversed(history.submissions.get(task.id, [])) if s.submitted_at <= moment), None)
+        reported = any(_in(r.reported_at, period) for r in history.reports.get(task.id, []))
+        completed = task.completed_at
+        section = self.sections.get(task.section_id) if task.section_id else None
+        return {
+            "task_id": task.id,
+            "plan": plan.code,
+            "organization": self.organization_names.get(plan.organization_id, ""),
+            "number": task.number,
+            "section_key": f"{plan.code}:{section[0]}" if section else f"{plan.code}:-",
+            "section": f"{section[0]}. {section[1]}" if section else "(không mục)",
+            "description": task.description,
+            "lead_agency": self.agencies.get(task.lead_agency_id, "(chưa có)"),
+            "lead_agency_id": task.lead_agency_id,
+            "leaders": self.leaders.get(task.id, []),
+            "deadline_text": task.deadline_text,
+            "due_date": due.isoformat() if due else None,
+            "category": category,
+            "category_vi": CATEGORY_LABELS[category],
+            "completed_at": _local_day(completed) if completed and completed <= moment else None,
+            "completed_in_period": bool(completed and _in(completed, period) and completed <= moment),
+            "result": latest.result_text if latest else "",
+            "recurring": task.deadline_kind == DeadlineKind.RECURRING.value,
+            "reported": reported,
+        }
+
+
+def _local_day(moment: datetime) -> str:
+    return moment.astimezone(VIETNAM).date().isoformat()
+
+
 class _History:
-    """The records the classification reads, loaded once for all tasks."""
+    """The records the classification reads, loaded once for all tasks as plain rows."""
 
-    def __init__(self, session: Session, task_ids: list[int]) -> None:
-        self.changes: dict[int, list[DeadlineChange]] = defaultdict(list)
-        for change in session.scalars(
-            select(DeadlineChange).where(DeadlineChange.task_id.in_(task_ids)).order_by(DeadlineChange.id)
-        ):
-            self.changes[change.task_id].append(change)
-        self.submissions: dict[int, list[Submission]] = defaultdict(list)
-        for submission in session.scalars(
-            select(Submission).where(Submission.task_id.in_(task_ids)).order_by(Submission.id)
-        ):
-            self.submissions[submission.task_id].append(submission)
-        self.explanations: dict[int, list[Explanation]] = defaultdict(list)
-        for explanation in session.scalars(
-            select(Explanation).where(Explanation.task_id.in_(task_ids)).order_by(Explanation.id)
-        ):
-            self.explanations[explanation.task_id].append(explanation)
-        self.reports: dict[int, list[ProgressReport]] = defaultdict(list)
-        for report in session.scalars(select(ProgressReport).where(ProgressReport.task_id.in_(task_ids))):
-            self.reports[report.task_id].append(report)
+    def __init__(self, session: Session, task_ids: Any) -> None:
+        def grouped(*columns: Any, order: Any) -> dict[int, list[Any]]:
+            found: dict[int, list[Any]] = defaultdict(list)
+            table = columns[0].class_
+            for row in session.execute(select(*columns).where(table.task_id.in_(task_ids)).order_by(order)):
+                found[row.task_id].append(row)
+            return found
 
-    def due_at(self, task: PlanTask, moment: datetime) -> date | None:
+        self.changes = grouped(
+            DeadlineChange.task_id,
+            DeadlineChange.changed_at,
+            DeadlineChange.old_due_date,
+            DeadlineChange.new_due_date,
+            order=DeadlineChange.id,
+        )
+        self.submissions = grouped(
+            Submission.task_id,
+            Submission.submitted_at,
+            Submission.result_text,
+            Submission.decision,
+            Submission.reviewed_at,
+            order=Submission.id,
+        )
+        self.explanations = grouped(
+            Explanation.task_id,
+            Explanation.requested_at,
+            Explanation.submitted_at,
+            Explanation.decided_at,
+            Explanation.text,
+            Explanation.decision,
+            order=Explanation.id,
+        )
+        self.reports = grouped(ProgressReport.task_id, ProgressReport.reported_at, order=ProgressReport.id)
+
+    def due_at(self, task: Any, moment: datetime) -> date | None:
         """The due date in force at a moment: the last change made by then, else the original one."""
         changes = self.changes.get(task.id, [])
         made = [c for c in changes if c.changed_at <= moment]
         if made:
-            return made[-1].new_due_date
-        return changes[0].old_due_date if changes else task.due_date
-
-
-def _task_row(
-    task: PlanTask,
-    plan: Plan,
-    history: _History,
-    moment: datetime,
-    as_of: date,
-    period: Period,
-    organizations: dict[int, str],
-) -> dict[str, Any]:
-    due = history.due_at(task, moment)
-    category = _category(task, due, history, moment, as_of)
-    latest = next((s for s in reversed(history.submissions.get(task.id, [])) if s.submitted_at <= moment), None)
-    reported = any(_in(r.reported_at, period) for r in history.reports.get(task.id, []))
-    completed_in_period = bool(task.completed_at and _in(task.completed_at, period) and task.completed_at <= moment)
-    return {
-        "task_id": task.id,
-        "plan": plan.code,
-        "organization": organizations.get(plan.organization_id, ""),
-        "number": task.number,
-        "section_key": f"{plan.code}:{task.section.number}" if task.section else f"{plan.code}:-",
-        "section": f"{task.section.number}. {task.section.title}" if task.section else "(không mục)",
-        "description": task.description,
-        "lead_agency": task.lead_agency.name if task.lead_agency else "(chưa có)",
-        "lead_agency_id": task.lead_agency_id,
-        "leaders": [leader.title for leader in task.leaders],
-        "deadline_text": task.deadline_text,
-        "due_date": due.isoformat() if due else None,
-        "category": category,
-        "category_vi": CATEGORY_LABELS[category],
-        "completed_at": task.completed_at.astimezone(VIETNAM).date().isoformat()
-        if task.completed_at and task.completed_at <= moment
-        else None,
-        "completed_in_period": completed_in_period,
-        "result": latest.result_text if latest else "",
-        "recurring": task.deadline_kind == DeadlineKind.RECURRING.value,
-        "reported": reported,
-    }
+            return made[-1].new_due_date  # type: ignore[no-any-return]
+        return changes[0].old_due_date if changes else task.due_date  # type: ignore[no-any-return]
 
 
 def _in(moment: datetime, period: Period) -> bool:
@@ -333,7 +396,7 @@ def _in(moment: datetime, period: Period) -> bool:
     return period.start <= day <= period.end
 
 
-def _category(task: PlanTask, due: date | None, history: _History, moment: datetime, as_of: date) -> str:
+def _category(task: Any, due: date | None, history: _History, moment: datetime, as_of: date) -> str:
     if task.assigned_at is None or task.assigned_at > moment:
         return "not_assigned"
     if task.status == TaskStatus.CANCELLED.value and task.status_changed_at and task.status_changed_at <= moment:
@@ -377,41 +440,51 @@ def _grouped(rows: list[dict[str, Any]], key: str, label: str) -> list[dict[str,
     ]
 
 
-def _indicators(session: Session, plans: list[Plan], moment: datetime) -> list[dict[str, Any]]:
-    indicators: list[KpiIndicator] = [i for plan in plans for i in plan.indicators]
-    latest: dict[int, KpiMeasurement] = {}
-    for measurement in session.scalars(
-        select(KpiMeasurement)
-        .where(KpiMeasurement.indicator_id.in_([i.id for i in indicators]))
+def _indicators(session: Session, plan_ids: Any, moment: datetime) -> list[dict[str, Any]]:
+    indicators = session.execute(
+        select(
+            KpiIndicator.id,
+            KpiIndicator.position,
+            KpiIndicator.text,
+            KpiIndicator.comparator,
+            KpiIndicator.target_value,
+            KpiIndicator.unit,
+            KpiIndicator.measure,
+            Plan.code,
+        )
+        .join(Plan, KpiIndicator.plan_id == Plan.id)
+        .where(KpiIndicator.plan_id.in_(plan_ids))
+        .order_by(Plan.code, KpiIndicator.position)
+    ).all()
+    latest: dict[int, float] = {}
+    for indicator_id, value, measured_at in session.execute(
+        select(KpiMeasurement.indicator_id, KpiMeasurement.value, KpiMeasurement.measured_at)
+        .where(KpiMeasurement.indicator_id.in_(select(KpiIndicator.id).where(KpiIndicator.plan_id.in_(plan_ids))))
         .order_by(KpiMeasurement.measured_at, KpiMeasurement.id)
     ):
-        if _aware(measurement.measured_at) <= moment:
-            latest[measurement.indicator_id] = measurement
+        if _aware(measured_at) <= moment:
+            latest[indicator_id] = value
     rows = []
-    for plan in plans:
-        for indicator in plan.indicators:
-            measured = latest.get(indicator.id)
-            value = measured.value if measured else None
-            met = (
-                None
-                if value is None
-                else (
-                    value >= indicator.target_value if indicator.comparator == ">=" else value <= indicator.target_value
-                )
-            )
-            rows.append(
-                {
-                    "plan": plan.code,
-                    "position": indicator.position,
-                    "text": indicator.text,
-                    "comparator": indicator.comparator,
-                    "target": indicator.target_value,
-                    "unit": indicator.unit,
-                    "measure": indicator.measure,
-                    "value": value,
-                    "met": met,
-                }
-            )
+    for indicator in indicators:
+        value = latest.get(indicator.id)
+        met = (
+            None
+            if value is None
+            else (value >= indicator.target_value if indicator.comparator == ">=" else value <= indicator.target_value)
+        )
+        rows.append(
+            {
+                "plan": indicator.code,
+                "position": indicator.position,
+                "text": indicator.text,
+                "comparator": indicator.comparator,
+                "target": indicator.target_value,
+                "unit": indicator.unit,
+                "measure": indicator.measure,
+                "value": value,
+                "met": met,
+            }
+        )
     return rows
 
 

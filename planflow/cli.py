@@ -15,6 +15,7 @@ from models.lifecycle import MoveError
 from models.plan_document import PlanImportError
 from models.plan_queries import PlanNotFoundError
 from models.reporting import ReportError
+from planflow.cli_bench import add_bench_commands
 from planflow.cli_common import UserError, print_json
 from planflow.cli_ops import add_ops_commands
 from planflow.cli_reports import add_report_commands, add_review_commands
@@ -282,6 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_ops_commands(groups, _add)
     add_report_commands(groups, _add)
     add_review_commands(groups, _add)
+    add_bench_commands(groups, _add)
     return parser
 
 

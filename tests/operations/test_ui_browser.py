@@ -24,8 +24,15 @@ from tests.paths import ROOT
 
 pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SHOTS = Path(os.environ.get("PLANFLOW_SCREENSHOTS", ROOT / "test-artifacts" / "screenshots"))
 
 
@@ -47,13 +54,23 @@ def _need_browser() -> None:
 def service(tmp_path: Path) -> Iterator[str]:
     _need_browser()
     port = free_port()
-    env = {**os.environ, "PLANFLOW_HOME": str(tmp_path / "home"), "PREFECT_SERVER_API_PORT": str(port),
-           "PREFECT_SERVER_API_HOST": "127.0.0.1"}
+    env = {
+        **os.environ,
+        "PLANFLOW_HOME": str(tmp_path / "home"),
+        "PREFECT_SERVER_API_PORT": str(port),
+        "PREFECT_SERVER_API_HOST": "127.0.0.1",
+    }
     env.pop("PLANFLOW_DATABASE_URL", None)
     env.pop("PREFECT_API_URL", None)
     env.pop("PREFECT_HOME", None)
-    process = subprocess.Popen([sys.executable, "-m", "planflow.cli", "serve"], env=env, cwd=ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "planflow.cli", "serve"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     ui = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
@@ -98,8 +115,9 @@ def test_secretariat_runs_a_review_cycle_from_the_ui(service: str) -> None:
         assert run["state_type"] == "COMPLETED", run
         page.goto(f"{service}/runs/flow-run/{run['id']}")
         page.get_by_text("Completed").first.wait_for(timeout=30000)
-        page.get_by_role("tab", name="Artifacts").click() if page.get_by_role("tab", name="Artifacts").count() else \
-            page.get_by_text("Artifacts", exact=True).first.click()
+        page.get_by_role("tab", name="Artifacts").click() if page.get_by_role(
+            "tab", name="Artifacts"
+        ).count() else page.get_by_text("Artifacts", exact=True).first.click()
         page.get_by_text("review-cycle-dang-uy-phuong-vinh-tuy").first.wait_for(timeout=30000)
         page.screenshot(path=str(SHOTS / "review-cycle-run.png"))
         browser.close()
@@ -109,8 +127,9 @@ def test_secretariat_runs_a_review_cycle_from_the_ui(service: str) -> None:
 def _wait_for_run(service: str, deployment_id: str) -> dict:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        runs = httpx.post(f"{service}/api/flow_runs/filter",
-                          json={"deployments": {"id": {"any_": [deployment_id]}}}, timeout=10).json()
+        runs = httpx.post(
+            f"{service}/api/flow_runs/filter", json={"deployments": {"id": {"any_": [deployment_id]}}}, timeout=10
+        ).json()
         if runs and runs[0]["state_type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED"):
             return runs[0]
         time.sleep(2)

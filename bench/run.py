@@ -1,0 +1,290 @@
+"""`planflow bench run`: every figure measured in one run on the same generated data.
+
+Steps: generate, import a plan, the escalation sweep (cold, repeat) and its plain-SQL floor,
+report compilation (a ward, a province, the nation) and the floor of its counts, lifecycle
+transitions through the domain layer and through Prefect flow runs. Peak memory of each
+step is the process's resident high-water mark (VmHWM), reset before the step.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from sqlalchemy import select, text
+from sqlalchemy.engine import make_url
+
+from bench.generate import generate
+from documents.reader import read_plan
+from models.db import Database
+from models.escalation import CHASED, overdue_rung, reminder_rung, sweep
+from models.escalation_policy import default_policy
+from models.lifecycle import MoveRequest, apply_move
+from models.org import Agency
+from models.plan import Plan, PlanTask
+from models.plan_store import save_plan
+from models.reporting import compile_figures, parse_period
+from models.workflow import Action
+from planflow.service import SEED_PLAN
+
+SWEEP_DAY = date(2026, 6, 22)
+TODAY = date(2026, 6, 30)
+DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+@dataclass
+class Step:
+    """One measured step."""
+
+    name: str
+    seconds: float
+    peak_mb: float
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+def _rss_peak_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _reset_peak() -> None:
+    with suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def measure(name: str, action: Callable[[], Any], steps: list[Step]) -> Any:
+    """Run one step, recording its wall time and peak memory."""
+    _reset_peak()
+    started = time.perf_counter()
+    result = action()
+    seconds = time.perf_counter() - started
+    steps.append(Step(name, round(seconds, 3), round(_rss_peak_mb(), 1), result if isinstance(result, dict) else {}))
+    return result
+
+
+@contextmanager
+def bench_database(kind: str) -> Iterator[str]:
+    """A new database for the run (PostgreSQL: created and dropped; SQLite: a temporary file)."""
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            yield f"sqlite:///{folder}/bench.db"
+        return
+    admin = os.environ.get("PLANFLOW_BENCH_POSTGRES_URL", DEFAULT_POSTGRES)
+    name = f"planflow_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
+    try:
+        yield make_url(admin).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
+
+
+def sweep_floor(database: Database) -> dict[str, Any]:
+    """The same rungs as the sweep, chosen by one hand-written INSERT … SELECT (no messages, no explanations)."""
+    policy = default_policy()
+    with database.engine.begin() as connection:
+        chased = ", ".join(f"'{status}'" for status in CHASED)
+        due_dates = [
+            _as_date(row[0])
+            for row in connection.execute(
+                text(f"SELECT DISTINCT due_date FROM plan_tasks WHERE due_date IS NOT NULL AND status IN ({chased})")
+            )
+        ]
+        rungs = []
+        for due in due_dates:
+            for rung in (reminder_rung(policy, due, SWEEP_DAY), overdue_rung(policy, due, SWEEP_DAY)):
+                if rung is not None:
+                    rungs.append((due, rung.rung))
+        connection.execute(text("CREATE TEMPORARY TABLE floor_rungs (task_id BIGINT, rung VARCHAR(40), deadline DATE)"))
+        if rungs:
+            date_literal = "DATE '{}'" if connection.dialect.name == "postgresql" else "'{}'"
+            values = ", ".join(f"({date_literal.format(d.isoformat())}, '{r}')" for d, r in rungs)
+            inserted = connection.execute(
+                text(
+                    "INSERT INTO floor_rungs (task_id, rung, deadline) "
+                    f"SELECT t.id, v.rung, t.due_date FROM plan_tasks t JOIN (VALUES {values}) AS v(due, rung) "
+                    f"ON t.due_date = v.due WHERE t.status IN ({chased})"
+                )
+            ).rowcount
+        else:
+            inserted = 0
+        connection.execute(text("DROP TABLE floor_rungs"))
+    return {"rows": inserted}
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def report_floor(database: Database, organization_ids: list[int]) -> dict[str, Any]:
+    """The counts of a report as plain SQL: tasks by status and lateness for the organizations."""
+    ids = ", ".join(str(i) for i in organization_ids)
+    with database.engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT t.status, t.due_date < :as_of, t.deadline_kind, count(*) FROM plan_tasks t "
+                f"JOIN plans p ON t.plan_id = p.id WHERE p.organization_id IN ({ids}) GROUP BY 1, 2, 3"
+            ),
+            {"as_of": TODAY},
+        ).all()
+    return {"groups": len(rows)}
+
+
+def _organizations(database: Database) -> dict[str, Any]:
+    with database.engine.connect() as connection:
+        wards = [
+            r[0] for r in connection.execute(text("SELECT id FROM organizations WHERE level = 'ward' ORDER BY id"))
+        ]
+        province = connection.execute(
+            text("SELECT code, id FROM organizations WHERE level = 'province' ORDER BY id LIMIT 1")
+        ).one()
+        province_wards = [
+            r[0]
+            for r in connection.execute(text("SELECT id FROM organizations WHERE parent_id = :p"), {"p": province[1]})
+        ]
+        everything = [r[0] for r in connection.execute(text("SELECT id FROM organizations"))]
+        ward_code = connection.execute(text("SELECT code FROM organizations WHERE id = :i"), {"i": wards[0]}).scalar()
+    return {
+        "ward": (ward_code, wards[:1]),
+        "province": (province[0], province_wards),
+        "national": ("bench-trung-uong", everything),
+    }
+
+
+def _compile(database: Database, code: str) -> dict[str, Any]:
+    with database.session() as session:
+        figures = compile_figures(session, organization_code=code, period=parse_period("2026-Q2"), today=TODAY)
+    return {"tasks": sum(figures.totals.values()), "overdue": figures.totals["overdue"]}
+
+
+def _transitions(database: Database, count: int) -> dict[str, Any]:
+    """Acknowledge-and-submit moves through the domain layer, each in its own transaction."""
+    tasks = _office_tasks(database, count)
+    started = time.perf_counter()
+    for plan_code, number in tasks:
+        ward = plan_code.split("-")[1].lstrip("0")
+        with database.transaction() as session:
+            apply_move(
+                session,
+                MoveRequest(
+                    plan_code,
+                    number,
+                    Action.SUBMIT_PROGRESS,
+                    f"chanhvp.{ward}@bench.example",
+                    {"period": "2026-Q2", "text": "tiến độ"},
+                ),
+                now=datetime.now(UTC),
+            )
+    seconds = time.perf_counter() - started
+    return {"moves": len(tasks), "per_second": round(len(tasks) / seconds, 1) if seconds else None}
+
+
+def _flow_transitions(database_url: str, count: int) -> dict[str, Any]:
+    """The same move through Prefect flow runs (ephemeral API, heartbeat off), start-up excluded."""
+    os.environ["PLANFLOW_DATABASE_URL"] = database_url
+    from planflow.runtime import configure_prefect_environment, reset_runtime
+
+    reset_runtime()
+    configure_prefect_environment()
+    from flows.lifecycle import submit_progress
+    from planflow.prefect_run import run_flow
+
+    database = Database(database_url)
+    tasks = _office_tasks(database, count + 1)
+    first, rest = tasks[0], tasks[1:]
+    run_flow(submit_progress, plan=first[0], task=first[1], actor=_clerk(first[0]), period="2026-Q2", text="tiến độ")
+    started = time.perf_counter()
+    for plan_code, number in rest:
+        run_flow(
+            submit_progress, plan=plan_code, task=number, actor=_clerk(plan_code), period="2026-Q2", text="tiến độ"
+        )
+    seconds = time.perf_counter() - started
+    database.dispose()
+    return {"runs": len(rest), "per_second": round(len(rest) / seconds, 2) if seconds else None}
+
+
+def _office_tasks(database: Database, count: int) -> list[Any]:
+    """Open tasks led by the Văn phòng (whose chief acts in the benchmark), one per ward first."""
+    with database.session() as session:
+        return list(
+            session.execute(
+                select(Plan.code, PlanTask.number)
+                .join(Plan, PlanTask.plan_id == Plan.id)
+                .join(Agency, PlanTask.lead_agency_id == Agency.id)
+                .where(
+                    PlanTask.status == "acknowledged", Agency.name_key == "văn phòng đảng ủy", Plan.code.like("bench-%")
+                )
+                .order_by(PlanTask.id)
+                .limit(count)
+            ).all()
+        )
+
+
+def _clerk(plan_code: str) -> str:
+    return f"chanhvp.{plan_code.split('-')[1].lstrip('0')}@bench.example"
+
+
+def _import(database: Database) -> dict[str, Any]:
+    document = read_plan(SEED_PLAN)
+    document.code = "bench-import-2026"
+    with database.transaction() as session:
+        result = save_plan(session, document=document, actor="bench", now=datetime.now(UTC))
+    return {"tasks": result.tasks}
+
+
+def run(*, wards: int, kind: str, flow_runs: int = 10, moves: int = 300) -> dict[str, Any]:
+    """Every step on one generated database; the result is the JSON of `planflow bench run --json`."""
+    steps: list[Step] = []
+    with bench_database(kind) as url:
+        database = Database(url)
+        generated = measure("generate", lambda: generate(database, wards=wards).to_dict(), steps)
+        measure("import a plan (58 tasks)", lambda: _import(database), steps)
+
+        def one_sweep() -> dict[str, Any]:
+            with database.transaction() as session:
+                return sweep(session, as_of=SWEEP_DAY, now=datetime(2026, 6, 22, 0, tzinfo=UTC)).to_dict()
+
+        measure("sweep floor (plain SQL)", lambda: sweep_floor(database), steps)  # first: the same open tasks
+        measure("sweep (cold)", one_sweep, steps)
+        measure("sweep (repeat: nothing new)", one_sweep, steps)
+        organizations = _organizations(database)
+        for scope in ("ward", "province", "national"):
+            code, ids = organizations[scope]
+            measure(f"report {scope}", lambda code=code: _compile(database, code), steps)
+            measure(f"report {scope} floor (plain SQL)", lambda ids=ids: report_floor(database, ids), steps)
+        measure("transitions (domain)", lambda: _transitions(database, moves), steps)
+        database.dispose()
+        measure("transitions (Prefect flow runs)", lambda: _flow_transitions(url, flow_runs), steps)
+    by_name = {s.name: s for s in steps}
+    return {
+        "database": kind,
+        "wards": wards,
+        "tasks": generated["tasks"],
+        "steps": [s.__dict__ for s in steps],
+        "ratios": {
+            "sweep_vs_floor": _ratio(by_name["sweep (cold)"], by_name["sweep floor (plain SQL)"]),
+            **{
+                f"report_{scope}_vs_floor": _ratio(
+                    by_name[f"report {scope}"], by_name[f"report {scope} floor (plain SQL)"]
+                )
+                for scope in ("ward", "province", "national")
+            },
+        },
+        "peak_mb": max(s.peak_mb for s in steps),
+    }
+
+
+def _ratio(step: Step, floor: Step) -> float | None:
+    return round(step.seconds / floor.seconds, 1) if floor.seconds else None
