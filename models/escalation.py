@@ -40,7 +40,7 @@ from sqlalchemy.sql import Select
 from models.base import Base, BigId, UtcDateTime, utc_now
 from models.calendar import VIETNAM, add_working_days, is_working_day, period_bounds, period_of, previous_period
 from models.deadlines import DeadlineKind
-from models.escalation_policy import EscalationPolicy, policy_for
+from models.escalation_policy import EscalationPolicy, policies_for
 from models.org import Agency, AgencyKind, Person
 from models.outbox import Notification
 from models.plan import Plan, PlanTask, PlanTaskLeader
@@ -147,14 +147,12 @@ def sweep(session: Session, *, as_of: date, now: datetime) -> SweepResult:
 
 
 def _policy_groups(session: Session) -> list[tuple[EscalationPolicy, list[int]]]:
-    organization_ids = session.scalars(
-        select(Plan.organization_id).distinct().join(PlanTask).where(PlanTask.status.in_(CHASED))
+    organization_ids = list(
+        session.scalars(select(Plan.organization_id).distinct().join(PlanTask).where(PlanTask.status.in_(CHASED)))
     )
     groups: dict[str, tuple[EscalationPolicy, list[int]]] = {}
-    for organization_id in organization_ids:
-        policy = policy_for(session, organization_id)
-        key = repr(policy)
-        groups.setdefault(key, (policy, []))[1].append(organization_id)
+    for organization_id, policy in policies_for(session, organization_ids).items():
+        groups.setdefault(repr(policy), (policy, []))[1].append(organization_id)
     return list(groups.values())
 
 
@@ -412,33 +410,42 @@ def _queue(session: Session, rows: Any, prefix: str, now: datetime) -> int:
 
 
 def _request_explanations(session: Session, sweep_id: str, as_of: date, now: datetime) -> int:
-    """The rung that says so also opens an explanation request, as a move of the secretariat's system actor."""
+    """The rung that says so also opens an explanation request: the secretariat's move, made by its
+    automatic actor for every task at once (models.lifecycle.request_explanations_in_bulk)."""
     from models.directory import system_person
-    from models.lifecycle import MoveRequest, apply_move
-    from models.workflow import Action
+    from models.lifecycle import request_explanations_in_bulk
 
     rows = session.execute(
-        select(Escalation, PlanTask.number, Plan.code, Plan.organization_id)
+        select(
+            Escalation.id,
+            Escalation.working_days,
+            Escalation.deadline,
+            PlanTask.id,
+            PlanTask.number,
+            PlanTask.lead_agency_id,
+            Plan.code,
+            Plan.organization_id,
+        )
         .join(PlanTask, Escalation.task_id == PlanTask.id)
         .join(Plan, PlanTask.plan_id == Plan.id)
         .where(Escalation.sweep_id == sweep_id, Escalation.request_explanation.is_(True))
         .order_by(Escalation.id)
     ).all()
-    requested = 0
-    for escalation, number, plan_code, organization_id in rows:
-        actor = system_person(session, organization_id)
-        reason = (
-            f"Quá hạn {escalation.working_days} ngày làm việc (hạn {escalation.deadline.strftime('%d/%m/%Y')}); "
-            "yêu cầu giải trình tự động theo chính sách đôn đốc."
-        )
-        request = MoveRequest(
-            plan_code,
-            number,
-            Action.REQUEST_EXPLANATION,
-            actor.email or "",
-            {"reason": reason},
-            idempotency_key=f"esc:{escalation.id}:explanation",
-        )
-        if not apply_move(session, request, now=now).repeated:
-            requested += 1
-    return requested
+    actors = {org: system_person(session, org) for org in {row.organization_id for row in rows}}
+    requests = [
+        {
+            "task_id": row[3],
+            "plan": row.code,
+            "task": row.number,
+            "organization_id": row.organization_id,
+            "lead_agency_id": row.lead_agency_id,
+            "actor_id": actors[row.organization_id].id,
+            "actor": actors[row.organization_id].full_name,
+            "actor_email": actors[row.organization_id].email,
+            "reason": f"Quá hạn {row.working_days} ngày làm việc (hạn {row.deadline.strftime('%d/%m/%Y')}); "
+            "yêu cầu giải trình tự động theo chính sách đôn đốc.",
+            "key": f"esc:{row[0]}:explanation",
+        }
+        for row in rows
+    ]
+    return request_explanations_in_bulk(session, requests, now=now)

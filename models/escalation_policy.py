@@ -7,11 +7,12 @@ Stored per organization (`planflow policy set`); organizations without one use
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import ForeignKey
+from sqlalchemy import ForeignKey, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, JsonDoc, Timestamped
@@ -117,6 +118,7 @@ def load_policy_file(path: Path) -> EscalationPolicy:
         raise PolicyError(f"{path.name}: {exc}") from exc
 
 
+@lru_cache(maxsize=1)
 def default_policy() -> EscalationPolicy:
     """The policy of organizations that did not set one."""
     return load_policy_file(DEFAULT_POLICY_FILE)
@@ -126,6 +128,15 @@ def policy_for(session: Session, organization_id: int) -> EscalationPolicy:
     """The organization's own policy, or the default."""
     stored = session.get(StoredPolicy, organization_id)
     return parse_policy(stored.policy) if stored else default_policy()
+
+
+def policies_for(session: Session, organization_ids: list[int]) -> dict[int, EscalationPolicy]:
+    """Each organization's policy in one query (the default for those without one)."""
+    stored = {
+        row.organization_id: parse_policy(row.policy)
+        for row in session.scalars(select(StoredPolicy).where(StoredPolicy.organization_id.in_(organization_ids)))
+    }
+    return {organization_id: stored.get(organization_id, default_policy()) for organization_id in organization_ids}
 
 
 def set_policy(session: Session, organization_id: int, policy: EscalationPolicy) -> None:

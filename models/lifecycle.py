@@ -27,6 +27,7 @@ from models.workflow import (
     STATUS_LABELS_VI,
     TRANSITIONS,
     Action,
+    Role,
     TaskStatus,
     allowed_actions,
 )
@@ -239,3 +240,150 @@ def apply_move(session: Session, request: MoveRequest, *, now: datetime) -> Move
         event_id=event.id,
         notifications=notified,
     )
+
+
+def request_explanations_in_bulk(session: Session, requests: list[dict[str, Any]], *, now: datetime) -> int:
+    """The secretariat's REQUEST_EXPLANATION move for many tasks at once (the sweep's top rung).
+
+    The same table, the same records as `apply_move` — status and version, an explanation
+    row, an audit event with the move's idempotency key, the lead agency's and its head's
+    messages — written with a few set-based statements instead of a round trip per task.
+    Each request: task_id, plan, task, organization_id, lead_agency_id, actor_id, actor,
+    actor_email, reason, key. Tasks no longer in a status the table allows are skipped.
+    """
+    from sqlalchemy import update
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from models.audit import AuditEvent
+    from models.org import Person
+    from models.outbox import Notification
+    from models.records import Explanation
+
+    allowed = [state.value for (state, action) in TRANSITIONS if action is Action.REQUEST_EXPLANATION]
+    assert all(Role.SECRETARIAT in TRANSITIONS[(TaskStatus(s), Action.REQUEST_EXPLANATION)].roles for s in allowed)
+    if not requests:
+        return 0
+    done_keys = set(
+        session.scalars(
+            select(AuditEvent.idempotency_key).where(AuditEvent.idempotency_key.in_([r["key"] for r in requests]))
+        )
+    )
+    statuses = dict(
+        session.execute(select(PlanTask.id, PlanTask.status).where(PlanTask.id.in_([r["task_id"] for r in requests])))
+        .tuples()
+        .all()
+    )
+    todo = [r for r in requests if r["key"] not in done_keys and statuses.get(r["task_id"]) in allowed]
+    if not todo:
+        return 0
+    ids = [r["task_id"] for r in todo]
+    for start in range(0, len(ids), 5000):  # one UPDATE per chunk of tasks (version = version + 1)
+        session.execute(
+            update(PlanTask)
+            .where(PlanTask.id.in_(ids[start : start + 5000]), PlanTask.status.in_(allowed))
+            .values(status=TaskStatus.EXPLANATION_REQUESTED.value, version=PlanTask.version + 1, status_changed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    session.execute(
+        insert_rows(Explanation),
+        [
+            {
+                "task_id": r["task_id"],
+                "agency_id": r["lead_agency_id"],
+                "reason": r["reason"],
+                "requested_by_id": r["actor_id"],
+                "requested_at": now,
+            }
+            for r in todo
+        ],
+    )
+    heads = dict(
+        session.execute(
+            select(Person.agency_id, Person.id).where(
+                Person.agency_id.in_({r["lead_agency_id"] for r in todo if r["lead_agency_id"]}),
+                Person.is_agency_head.is_(True),
+            )
+        )
+        .tuples()
+        .all()
+    )
+    messages = []
+    for r in todo:
+        context = {
+            "plan": r["plan"],
+            "task": r["task"],
+            "action": Action.REQUEST_EXPLANATION.value,
+            "actor": r["actor"],
+            "reason": r["reason"],
+        }
+        if r["lead_agency_id"]:
+            messages.append(
+                {
+                    "idempotency_key": f"move:{r['key']}:explanation_requested:agency:{r['lead_agency_id']}",
+                    "template": "explanation_requested",
+                    "recipient_agency_id": r["lead_agency_id"],
+                    "recipient_person_id": None,
+                    "task_id": r["task_id"],
+                    "context": context,
+                    "status": "pending",
+                    "attempts": 0,
+                    "queued_at": now,
+                    "created_at": now,
+                }
+            )
+        head = heads.get(r["lead_agency_id"])
+        if head:
+            messages.append(
+                {
+                    "idempotency_key": f"move:{r['key']}:explanation_requested:person:{head}",
+                    "template": "explanation_requested",
+                    "recipient_agency_id": None,
+                    "recipient_person_id": head,
+                    "task_id": r["task_id"],
+                    "context": context,
+                    "status": "pending",
+                    "attempts": 0,
+                    "queued_at": now,
+                    "created_at": now,
+                }
+            )
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    if messages:
+        session.execute(dialect.insert(Notification).on_conflict_do_nothing(), messages)
+    counts: dict[int, int] = {}
+    for message in messages:
+        counts[message["task_id"]] = counts.get(message["task_id"], 0) + 1
+    session.execute(
+        insert_rows(AuditEvent),
+        [
+            {
+                "occurred_at": now,
+                "recorded_at": now,
+                "actor": r["actor"],
+                "action": "task.request_explanation",
+                "entity_type": "plan_task",
+                "entity_key": f"{r['plan']}/{r['task']}",
+                "idempotency_key": r["key"],
+                "details": {
+                    "plan": r["plan"],
+                    "task": r["task"],
+                    "action": Action.REQUEST_EXPLANATION.value,
+                    "from": statuses[r["task_id"]],
+                    "to": TaskStatus.EXPLANATION_REQUESTED.value,
+                    "actor_email": r["actor_email"],
+                    "given": {"reason": r["reason"]},
+                    "move_id": r["key"],
+                    "notifications": counts.get(r["task_id"], 0),
+                },
+            }
+            for r in todo
+        ],
+    )
+    return len(todo)
+
+
+def insert_rows(model: Any) -> Any:
+    """A plain INSERT for executemany of dictionaries."""
+    from sqlalchemy import insert
+
+    return insert(model)
