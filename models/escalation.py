@@ -137,9 +137,12 @@ def sweep(session: Session, *, as_of: date, now: datetime) -> SweepResult:
     result = SweepResult(as_of=as_of, working_day=is_working_day(as_of), sweep_id=uuid4().hex)
     if not result.working_day:
         return result  # no messages on weekends and holidays; the next working day catches up
-    for policy, organization_ids in _policy_groups(session):
-        for condition, rung in _due_rungs(session, policy, organization_ids, as_of):
-            result.counts[rung.kind] += _fire(session, rung, condition, organization_ids, result.sweep_id, now)
+    groups = _policy_groups(session)
+    for policy, organization_ids in groups:
+        # One policy for everyone (the usual case): no organization filter, the whole table is the group.
+        scope = _in_organizations(organization_ids) if len(groups) > 1 else true()
+        for condition, rung in _due_rungs(session, policy, scope, as_of):
+            result.counts[rung.kind] += _fire(session, rung, condition, scope, result.sweep_id, now)
     session.flush()
     result.notifications = queue_sweep_notifications(session, result.sweep_id, now)
     result.explanation_requests = _request_explanations(session, result.sweep_id, as_of, now)
@@ -156,16 +159,19 @@ def _policy_groups(session: Session) -> list[tuple[EscalationPolicy, list[int]]]
     return list(groups.values())
 
 
+def _in_organizations(organization_ids: list[int]) -> Any:
+    """Tasks of these organizations (used only when organizations follow different policies)."""
+    return PlanTask.plan_id.in_(select(Plan.id).where(Plan.organization_id.in_(organization_ids)))
+
+
 def _soft() -> Any:
     """Tentative deadlines and event bounds are reminded, never escalated."""
     return or_(PlanTask.deadline_tentative.is_(True), PlanTask.deadline_kind == DeadlineKind.EVENT.value)
 
 
-def _due_rungs(
-    session: Session, policy: EscalationPolicy, organization_ids: list[int], as_of: date
-) -> list[tuple[Any, _Rung]]:
+def _due_rungs(session: Session, policy: EscalationPolicy, scope: Any, as_of: date) -> list[tuple[Any, _Rung]]:
     rungs: list[tuple[Any, _Rung]] = []
-    in_orgs = PlanTask.plan_id.in_(select(Plan.id).where(Plan.organization_id.in_(organization_ids)))
+    in_orgs = scope
     due_dates = session.execute(
         select(PlanTask.due_date, _soft())
         .distinct()
@@ -271,9 +277,7 @@ def _no_progress_report(period: str) -> Any:
     return ~exists().where(ProgressReport.task_id == PlanTask.id, ProgressReport.period == period)
 
 
-def _fire(
-    session: Session, rung: _Rung, condition: Any, organization_ids: list[int], sweep_id: str, now: datetime
-) -> int:
+def _fire(session: Session, rung: _Rung, condition: Any, scope: Any, sweep_id: str, now: datetime) -> int:
     """Insert the rung for every matching task that has neither it nor a more advanced rung."""
     blocked = exists().where(
         Escalation.task_id == PlanTask.id, Escalation.deadline == rung.deadline, Escalation.rung.in_(rung.blocked_by)
@@ -290,7 +294,7 @@ def _fire(
         literal(sweep_id),
         literal(now, UtcDateTime()),
     ).where(
-        PlanTask.plan_id.in_(select(Plan.id).where(Plan.organization_id.in_(organization_ids))),
+        scope,
         PlanTask.status.in_(CHASED),
         condition,
         ~blocked,
