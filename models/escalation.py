@@ -31,6 +31,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     true,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -49,6 +50,7 @@ from models.workflow import TaskStatus
 
 # Tasks someone is working on: reminded and escalated. Submitted tasks wait on the
 # secretariat; explanation steps and closed tasks are out of the sweep.
+ANALYZE_AFTER = 1000  # rungs fired in one sweep past which PostgreSQL's statistics are refreshed
 CHASED = (
     TaskStatus.ASSIGNED.value,
     TaskStatus.ACKNOWLEDGED.value,
@@ -146,6 +148,9 @@ def sweep(session: Session, *, as_of: date, now: datetime) -> SweepResult:
     session.flush()
     result.notifications = queue_sweep_notifications(session, result.sweep_id, now)
     result.explanation_requests = _request_explanations(session, result.sweep_id, as_of, now)
+    if sum(result.counts.values()) > ANALYZE_AFTER and session.get_bind().dialect.name == "postgresql":
+        # Fresh statistics, or the next sweep's anti-joins plan as if these tables were still empty.
+        session.execute(text("ANALYZE escalations, outbox"))
     return result
 
 
