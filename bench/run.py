@@ -113,9 +113,10 @@ def sweep_floor(database: Database) -> dict[str, Any]:
             values = ", ".join(f"({date_literal.format(d.isoformat())}, '{r}')" for d, r in rungs)
             inserted = connection.execute(
                 text(
+                    f"WITH v(due, rung) AS (VALUES {values}) "
                     "INSERT INTO floor_rungs (task_id, rung, deadline) "
-                    f"SELECT t.id, v.rung, t.due_date FROM plan_tasks t JOIN (VALUES {values}) AS v(due, rung) "
-                    f"ON t.due_date = v.due WHERE t.status IN ({chased})"
+                    "SELECT t.id, v.rung, t.due_date FROM plan_tasks t JOIN v ON t.due_date = v.due "
+                    f"WHERE t.status IN ({chased})"
                 )
             ).rowcount
         else:

@@ -1,0 +1,36 @@
+"""The benchmark runs end to end on small data and reports every figure (targets are read from its output,
+not asserted here: timings belong in the benchmark, not in tests)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.run import run
+from planflow.runtime import reset_runtime
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_bench_run_reports_every_step(kind: str, monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    if kind == "postgresql":
+        from tests.conftest import _postgres_problem
+
+        problem = _postgres_problem()
+        if problem:
+            pytest.skip(problem)
+    monkeypatch.setenv("PLANFLOW_DATABASE_URL", "set-by-the-benchmark")
+    monkeypatch.setenv("PLANFLOW_HOME", str(tmp_path))
+    try:
+        result = run(wards=20, kind=kind, flow_runs=2, moves=20)
+    finally:
+        reset_runtime()
+    steps = {step["name"]: step for step in result["steps"]}
+    assert result["tasks"] == 20 * 58
+    assert set(steps) >= {"generate", "sweep (cold)", "sweep (repeat: nothing new)", "sweep floor (plain SQL)",
+                          "report ward", "report national", "transitions (domain)", "transitions (Prefect flow runs)"}
+    assert steps["sweep (cold)"]["detail"]["notifications"] > 0
+    assert steps["sweep (repeat: nothing new)"]["detail"]["notifications"] == 0
+    assert steps["report national"]["detail"]["tasks"] == 20 * 58  # the imported plan belongs to its own organization
+    assert steps["transitions (domain)"]["detail"]["moves"] == 20
+    assert all(step["peak_mb"] > 0 for step in result["steps"])
+    assert set(result["ratios"]) == {"sweep_vs_floor", "report_ward_vs_floor", "report_province_vs_floor",
+                                     "report_national_vs_floor"}
