@@ -195,6 +195,43 @@ def system_person(session: Session, organization_id: int) -> Person:
     return person
 
 
+def system_people(session: Session, organization_ids: set[int]) -> dict[int, Person]:
+    """The automatic actor of many organizations at once: two queries and one insert, not one round trip each."""
+    if not organization_ids:
+        return {}
+    codes = dict(
+        session.execute(select(Organization.id, Organization.code).where(Organization.id.in_(organization_ids)))
+        .tuples()
+        .all()
+    )
+    emails = {f"system+{code}@planflow.invalid": org_id for org_id, code in codes.items()}
+    found = {
+        emails[p.email]: p for p in session.scalars(select(Person).where(Person.email.in_(list(emails)))) if p.email
+    }
+    missing = organization_ids - set(found)
+    if missing:
+        offices: dict[int, int] = {}
+        for agency_id, org_id in session.execute(
+            select(Agency.id, Agency.organization_id)
+            .where(Agency.organization_id.in_(missing), Agency.kind == AgencyKind.SECRETARIAT.value)
+            .order_by(Agency.id)
+        ):
+            offices.setdefault(org_id, agency_id)
+        for org_id in sorted(missing):
+            if org_id not in offices:
+                raise DirectoryError(f"Tổ chức {codes[org_id]}: danh bạ chưa có Văn phòng (secretariat).")
+            person = Person(
+                organization_id=org_id,
+                agency_id=offices[org_id],
+                full_name=SYSTEM_NAME,
+                email=f"system+{codes[org_id]}@planflow.invalid",
+            )
+            session.add(person)
+            found[org_id] = person
+        session.flush()
+    return found
+
+
 def agency_head(session: Session, agency: Agency | None) -> Person | None:
     """The head of an agency (who answers for a rejected explanation), if the directory names one."""
     if agency is None:

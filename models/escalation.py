@@ -421,7 +421,7 @@ def _queue(session: Session, rows: Any, prefix: str, now: datetime) -> int:
 def _request_explanations(session: Session, sweep_id: str, as_of: date, now: datetime) -> int:
     """The rung that says so also opens an explanation request: the secretariat's move, made by its
     automatic actor for every task at once (models.lifecycle.request_explanations_in_bulk)."""
-    from models.directory import system_person
+    from models.directory import system_people
     from models.lifecycle import request_explanations_in_bulk
 
     rows = session.execute(
@@ -440,7 +440,7 @@ def _request_explanations(session: Session, sweep_id: str, as_of: date, now: dat
         .where(Escalation.sweep_id == sweep_id, Escalation.request_explanation.is_(True))
         .order_by(Escalation.id)
     ).all()
-    actors = {org: system_person(session, org) for org in {row.organization_id for row in rows}}
+    actors = system_people(session, {row.organization_id for row in rows})
     requests = [
         {
             "task_id": row[3],
