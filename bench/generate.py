@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Connection
 
 from documents.reader import read_plan
@@ -59,10 +59,10 @@ class Generated:
 class _Ids:
     """Explicit ids continuing after what the database holds."""
 
-    def __init__(self, connection: Connection, tables: list[Table]) -> None:
+    def __init__(self, connection: Connection, tables: list[Any]) -> None:
         self._next = {t.name: (connection.execute(select(func.max(t.c.id))).scalar() or 0) + 1 for t in tables}
 
-    def take(self, table: Table) -> int:
+    def take(self, table: Any) -> int:
         value = self._next[table.name]
         self._next[table.name] = value + 1
         return value
@@ -73,7 +73,7 @@ def _batches(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
         yield rows[start : start + BATCH]
 
 
-def _load(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+def _load(connection: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
     for batch in _batches(rows):
         connection.execute(insert(table), batch)
 
@@ -87,7 +87,7 @@ def generate(database: Database, *, wards: int, as_of: date = date(2026, 6, 15),
     started = datetime.now(UTC)
     document = read_plan(SEED_PLAN)
     rng = random.Random(seed)
-    tables = [
+    tables: list[Any] = [
         t.__table__
         for t in (
             Organization,
@@ -105,8 +105,8 @@ def generate(database: Database, *, wards: int, as_of: date = date(2026, 6, 15),
         )
     ]
     with database.engine.begin() as connection:
-        ids = _Ids(connection, tables)  # type: ignore[arg-type]
-        rows: dict[str, list[dict[str, Any]]] = {t.name: [] for t in tables}  # type: ignore[attr-defined]
+        ids = _Ids(connection, tables)
+        rows: dict[str, list[dict[str, Any]]] = {t.name: [] for t in tables}
         rows["plan_task_leaders"], rows["plan_task_coordinators"] = [], []
         now = _moment(date(2026, 2, 27))
         centre = _org(
@@ -139,16 +139,17 @@ def generate(database: Database, *, wards: int, as_of: date = date(2026, 6, 15),
                 now,
             )
             _ward(rows, ids, document, ward, index + 1, rng, as_of, now)
-        for table in [*tables, PlanTaskLeader.__table__, PlanTaskCoordinator.__table__]:
-            _load(connection, table, rows[table.name])  # type: ignore[arg-type]
+        extra: list[Any] = [PlanTaskLeader.__table__, PlanTaskCoordinator.__table__]
+        for table in [*tables, *extra]:
+            _load(connection, table, rows[table.name])
         if connection.dialect.name == "postgresql":
             for table in tables:
                 connection.execute(
                     text(
-                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "  # type: ignore[attr-defined]
+                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
                         f"(SELECT max(id) FROM {table.name}))"
                     )
-                )  # type: ignore[attr-defined]
+                )
             connection.execute(text("ANALYZE"))
     seconds = (datetime.now(UTC) - started).total_seconds()
     return Generated(1 + len(provinces) + wards, wards, wards, wards * len(document.tasks), round(seconds, 2))
@@ -198,7 +199,7 @@ def _ward(
         key = agency_key(name)
         if key in agencies:
             continue
-        agencies[key] = ids.take(Agency.__table__)  # type: ignore[arg-type]
+        agencies[key] = ids.take(Agency.__table__)
         rows["agencies"].append(
             {
                 "id": agencies[key],
@@ -215,7 +216,7 @@ def _ward(
         )
     heads: dict[int, int] = {}
     for local, name, title, agency, head, standing in PEOPLE:
-        person_id = ids.take(Person.__table__)  # type: ignore[arg-type]
+        person_id = ids.take(Person.__table__)
         agency_id = agencies[agency_key(agency or "Ban Thường vụ Đảng ủy")]
         if head:
             heads[agency_id] = person_id
@@ -235,7 +236,7 @@ def _ward(
             }
         )
     office_person = rows["people"][-5]["id"]  # the Văn phòng's clerk
-    plan_id = ids.take(Plan.__table__)  # type: ignore[arg-type]
+    plan_id = ids.take(Plan.__table__)
     code = f"bench-{number:05d}-2026"
     rows["plans"].append(
         {
@@ -254,7 +255,7 @@ def _ward(
     )
     sections: dict[str, int] = {}
     for position, section in enumerate(document.sections, start=1):
-        sections[section.number] = ids.take(PlanSection.__table__)  # type: ignore[arg-type]
+        sections[section.number] = ids.take(PlanSection.__table__)
         rows["plan_sections"].append(
             {
                 "id": sections[section.number],
@@ -268,7 +269,7 @@ def _ward(
         rows["kpi_indicators"].append(
             {
                 "id": ids.take(KpiIndicator.__table__),
-                "plan_id": plan_id,  # type: ignore[arg-type]
+                "plan_id": plan_id,
                 "position": position,
                 "text": text_,
                 "subject": text_,
@@ -316,7 +317,7 @@ def _task(
     agencies: dict[str, int],
 ) -> None:
     spec = parse_deadline(record.deadline)
-    task_id = ids.take(PlanTask.__table__)  # type: ignore[arg-type]
+    task_id = ids.take(PlanTask.__table__)
     assigned = _moment(date(2026, 3, 2))
     due = spec.due_date
     status, completed, explained = "acknowledged", None, None
@@ -374,7 +375,7 @@ def _task(
         {
             "id": ids.take(AuditEvent.__table__),
             "occurred_at": assigned,
-            "recorded_at": assigned,  # type: ignore[arg-type]
+            "recorded_at": assigned,
             "actor": "Chuyên viên Văn phòng",
             "action": "task.assign",
             "entity_type": "plan_task",
@@ -388,7 +389,7 @@ def _task(
             {
                 "id": ids.take(Submission.__table__),
                 "task_id": task_id,
-                "version": 1,  # type: ignore[arg-type]
+                "version": 1,
                 "result_text": record.expected_result or "Kết quả",
                 "evidence": [],
                 "kpi_values": {},
@@ -405,7 +406,7 @@ def _task(
             {
                 "id": ids.take(Explanation.__table__),
                 "task_id": task_id,
-                "agency_id": lead,  # type: ignore[arg-type]
+                "agency_id": lead,
                 "reason": "Quá hạn",
                 "requested_by_id": clerk,
                 "requested_at": _moment(as_of - timedelta(days=5)),
@@ -425,7 +426,7 @@ def _task(
             {
                 "id": ids.take(ProgressReport.__table__),
                 "task_id": task_id,
-                "period": "2026-Q1",  # type: ignore[arg-type]
+                "period": "2026-Q1",
                 "version": 1,
                 "text": "Báo cáo quý I",
                 "reported_by_id": clerk,

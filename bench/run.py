@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -83,12 +84,12 @@ def bench_database(kind: str) -> Iterator[str]:
     admin = os.environ.get("PLANFLOW_BENCH_POSTGRES_URL", DEFAULT_POSTGRES)
     name = f"planflow_bench_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
+        connection.execute(f'CREATE DATABASE "{name}"')
     try:
         yield make_url(admin).set(database=name).render_as_string(hide_password=False)
     finally:
         with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def sweep_floor(database: Database) -> dict[str, Any]:
@@ -263,8 +264,8 @@ def run(*, wards: int, kind: str, flow_runs: int = 10, moves: int = 300) -> dict
         organizations = _organizations(database)
         for scope in ("ward", "province", "national"):
             code, ids = organizations[scope]
-            measure(f"report {scope}", lambda code=code: _compile(database, code), steps)
-            measure(f"report {scope} floor (plain SQL)", lambda ids=ids: report_floor(database, ids), steps)
+            measure(f"report {scope}", partial(_compile, database, code), steps)
+            measure(f"report {scope} floor (plain SQL)", partial(report_floor, database, ids), steps)
         measure("transitions (domain)", lambda: _transitions(database, moves), steps)
         database.dispose()
         measure("transitions (Prefect flow runs)", lambda: _flow_transitions(url, flow_runs), steps)
