@@ -11,7 +11,7 @@ shift || true
 case "$command" in
   test)
     .venv/bin/ruff check .
-    .venv/bin/mypy models documents planflow flows tasks deployments notifications bench
+    .venv/bin/mypy models documents planflow flows tasks deployments notifications bench api
     exec .venv/bin/python -m pytest "$@"
     ;;
   *)

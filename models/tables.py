@@ -6,6 +6,17 @@ a foreign key to a table no one imported (the outbox's link to escalations).
 
 from __future__ import annotations
 
-from models import audit, escalation, escalation_policy, org, outbox, plan, records, reporting, review_cycle
+from models import (
+    accounts,
+    audit,
+    escalation,
+    escalation_policy,
+    org,
+    outbox,
+    plan,
+    records,
+    reporting,
+    review_cycle,
+)
 
-TABLE_MODULES = (audit, escalation, escalation_policy, org, outbox, plan, records, reporting, review_cycle)
+TABLE_MODULES = (accounts, audit, escalation, escalation_policy, org, outbox, plan, records, reporting, review_cycle)

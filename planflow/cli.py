@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from models.accounts import LoginError
 from models.deadlines import InvalidDeadlineError
 from models.directory import DirectoryError, UnknownPersonError
 from models.escalation_policy import PolicyError
@@ -18,7 +19,7 @@ from models.reporting import ReportError
 from planflow.cli_bench import add_bench_commands
 from planflow.cli_common import UserError, print_json
 from planflow.cli_ops import add_ops_commands
-from planflow.cli_reports import add_report_commands, add_review_commands
+from planflow.cli_reports import add_api_commands, add_report_commands, add_review_commands
 from planflow.cli_tasks import add_task_commands
 
 EXIT_USER_ERROR = 2
@@ -284,6 +285,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_commands(groups, _add)
     add_review_commands(groups, _add)
     add_bench_commands(groups, _add)
+    add_api_commands(groups, _add)
     return parser
 
 
@@ -301,6 +303,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         DirectoryError,
         UnknownPersonError,
         PolicyError,
+        LoginError,
         ReportError,
         ValueError,
     ) as exc:

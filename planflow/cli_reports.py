@@ -179,3 +179,38 @@ def add_review_commands(groups: Any, add: Any) -> None:
     status = add(review, "status", cmd_review_status, "who answered in a review cycle")
     status.add_argument("--period", required=True)
     status.add_argument("--org", default="dang-uy-phuong-vinh-tuy")
+
+
+def cmd_api(args: argparse.Namespace) -> int:
+    """Serve the HTTP API (OpenAPI at /docs and /openapi.json)."""
+    import uvicorn
+
+    from planflow.runtime import get_database
+
+    get_database()  # migrate before the first request
+    uvicorn.run("api.app:app", host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def cmd_account_set_password(args: argparse.Namespace) -> int:
+    """Set a person's password, read from standard input (never from the command line)."""
+    import sys
+
+    from models.accounts import set_password
+    from planflow.runtime import get_database
+
+    password = sys.stdin.readline().rstrip("\n")
+    with get_database().transaction() as session:
+        set_password(session, email=args.email, password=password, now=datetime.now(UTC))
+    print_json({"email": args.email, "password": "set"}) if args.json else print(f"Đã đặt mật khẩu cho {args.email}.")
+    return 0
+
+
+def add_api_commands(groups: Any, add: Any) -> None:
+    """Register `planflow api` and `planflow account set-password`."""
+    api = add(groups, "api", cmd_api, "serve the HTTP API for agencies and upper-level systems", json_flag=False)
+    api.add_argument("--host", default="127.0.0.1")
+    api.add_argument("--port", type=int, default=8080)
+    account = groups.add_parser("account", help="accounts").add_subparsers(dest="command", required=True)
+    password = add(account, "set-password", cmd_account_set_password, "set a password (read from stdin)")
+    password.add_argument("email")

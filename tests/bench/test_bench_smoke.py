@@ -25,12 +25,24 @@ def test_bench_run_reports_every_step(kind: str, monkeypatch: pytest.MonkeyPatch
         reset_runtime()
     steps = {step["name"]: step for step in result["steps"]}
     assert result["tasks"] == 20 * 58
-    assert set(steps) >= {"generate", "sweep (cold)", "sweep (repeat: nothing new)", "sweep floor (plain SQL)",
-                          "report ward", "report national", "transitions (domain)", "transitions (Prefect flow runs)"}
+    assert set(steps) >= {
+        "generate",
+        "sweep (cold)",
+        "sweep (repeat: nothing new)",
+        "sweep floor (plain SQL)",
+        "report ward",
+        "report national",
+        "transitions (domain)",
+        "transitions (Prefect flow runs)",
+    }
     assert steps["sweep (cold)"]["detail"]["notifications"] > 0
     assert steps["sweep (repeat: nothing new)"]["detail"]["notifications"] == 0
     assert steps["report national"]["detail"]["tasks"] == 20 * 58  # the imported plan belongs to its own organization
     assert steps["transitions (domain)"]["detail"]["moves"] == 20
     assert all(step["peak_mb"] > 0 for step in result["steps"])
-    assert set(result["ratios"]) == {"sweep_vs_floor", "report_ward_vs_floor", "report_province_vs_floor",
-                                     "report_national_vs_floor"}
+    assert set(result["ratios"]) == {
+        "sweep_vs_floor",
+        "report_ward_vs_floor",
+        "report_province_vs_floor",
+        "report_national_vs_floor",
+    }

@@ -1,0 +1,151 @@
+"""The HTTP API under /api: log in, list my tasks, read one with its history, make a move.
+
+Every move goes through `models.lifecycle.apply_move` — the state machine the CLI's flows
+use — with the person's own authority, and lands in the audit log with their name.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Header, HTTPException
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from models.access import can_see, visible_tasks
+from models.accounts import LoginError, login, person_for_token
+from models.lifecycle import (
+    ChangedMeanwhileError,
+    ForbiddenMoveError,
+    InvalidMoveError,
+    MoveRequest,
+    NotAuthorizedError,
+    TaskNotFoundError,
+    apply_move,
+)
+from models.org import Person
+from models.plan_queries import task_view
+from models.task_history import task_history
+from models.waiting import waiting_on_many
+from models.workflow import Action
+from planflow.runtime import get_database
+
+app = FastAPI(title="planflow", version="0.1.0", description="Nhiệm vụ của từng cơ quan: xem, tiếp nhận, báo cáo.")
+
+
+class Credentials(BaseModel):
+    """E-mail and password."""
+
+    email: str = Field(max_length=200)
+    password: str = Field(max_length=200)
+
+
+class MoveIn(BaseModel):
+    """One move on a task; `expected_version` is the version the person saw."""
+
+    action: Action
+    payload: dict[str, Any] = Field(default_factory=dict)
+    expected_version: int | None = None
+    idempotency_key: str | None = Field(default=None, max_length=200)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def current_person(authorization: Annotated[str | None, Header()] = None) -> tuple[Session, Person]:
+    """The person behind the Bearer token (401 otherwise), with an open session."""
+    if not authorization or not authorization.startswith("Bearer "):
+        raise HTTPException(401, "Cần đăng nhập (Authorization: Bearer …).")
+    session = get_database().session()
+    person = person_for_token(session, authorization.removeprefix("Bearer "), _now())
+    if person is None:
+        session.close()
+        raise HTTPException(401, "Phiên đăng nhập không hợp lệ hoặc đã hết hạn.")
+    return session, person
+
+
+Who = Annotated[tuple[Session, Person], Depends(current_person)]
+
+
+def _refused(session: Session, status: int, error: Exception) -> HTTPException:
+    """A refused move changes nothing: roll back, answer with the state machine's own message."""
+    session.rollback()
+    return HTTPException(status, str(error))
+
+
+@app.post("/api/login")
+def post_login(credentials: Credentials) -> dict[str, Any]:
+    """A session token for 8 hours; five wrong passwords lock the account for 15 minutes."""
+    with get_database().session() as session:
+        try:
+            token = login(session, email=credentials.email, password=credentials.password, now=_now())
+        except LoginError as exc:
+            session.commit()  # the failure count must survive the refusal
+            raise HTTPException(401, str(exc)) from exc
+        session.commit()
+    return {"token": token, "expires_in": 8 * 3600}
+
+
+@app.get("/api/me")
+def get_me(who: Who) -> dict[str, Any]:
+    """Who I am and which unit I act for."""
+    session, person = who
+    with session:
+        return {
+            "name": person.full_name,
+            "email": person.email,
+            "title": person.title,
+            "agency": person.agency.name if person.agency else None,
+        }
+
+
+@app.get("/api/tasks")
+def get_tasks(who: Who) -> list[dict[str, Any]]:
+    """The tasks my unit leads or coordinates (all of my organization's for the secretariat)."""
+    session, person = who
+    with session:
+        tasks = visible_tasks(session, person)
+        waits = waiting_on_many(session, [task for task, _ in tasks])
+        return [task_view(task, code, waits[task.id]) for task, code in tasks]
+
+
+@app.get("/api/tasks/{plan}/{number}")
+def get_task(plan: str, number: str, who: Who) -> dict[str, Any]:
+    """One task with its history (404 when it is not mine to see)."""
+    session, person = who
+    with session:
+        if not can_see(session, person, plan, number):
+            raise HTTPException(404, "Không có nhiệm vụ này trong phạm vi của bạn.")
+        return task_history(session, plan, number)
+
+
+@app.post("/api/tasks/{plan}/{number}/moves")
+def post_move(plan: str, number: str, move: MoveIn, who: Who) -> dict[str, Any]:
+    """Make a move with my own authority (403 wrong actor, 409 wrong status or changed meanwhile)."""
+    session, person = who
+    with session:
+        if not can_see(session, person, plan, number):
+            raise HTTPException(404, "Không có nhiệm vụ này trong phạm vi của bạn.")
+        request = MoveRequest(
+            plan,
+            number,
+            move.action,
+            person.email or "",
+            move.payload,
+            idempotency_key=move.idempotency_key,
+            expected_version=move.expected_version,
+        )
+        try:
+            result = apply_move(session, request, now=_now())
+            session.commit()
+        except NotAuthorizedError as exc:
+            raise _refused(session, 403, exc) from exc
+        except (ForbiddenMoveError, ChangedMeanwhileError) as exc:
+            raise _refused(session, 409, exc) from exc
+        except TaskNotFoundError as exc:
+            raise _refused(session, 404, exc) from exc
+        except InvalidMoveError as exc:
+            raise _refused(session, 422, exc) from exc
+        return result.to_dict()

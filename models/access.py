@@ -1,0 +1,42 @@
+"""What a person may see: their organization's tasks if they are its secretariat or on its Standing
+Committee; otherwise only the tasks their unit leads or coordinates, or that name their title."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from models.directory import roles_of
+from models.org import Person
+from models.plan import Plan, PlanTask, PlanTaskCoordinator
+from models.workflow import Role
+
+SEE_ALL = {Role.SECRETARIAT, Role.STANDING_COMMITTEE}
+
+
+def visible_tasks(session: Session, person: Person) -> list[tuple[PlanTask, str]]:
+    """(task, plan code) a person may see, in plan order."""
+    rows = session.execute(
+        select(PlanTask, Plan.code)
+        .join(Plan, PlanTask.plan_id == Plan.id)
+        .where(Plan.organization_id == person.organization_id)
+        .options(
+            selectinload(PlanTask.lead_agency),
+            selectinload(PlanTask.leaders),
+            selectinload(PlanTask.coordinators).selectinload(PlanTaskCoordinator.agency),
+            selectinload(PlanTask.section),
+            selectinload(PlanTask.plan),
+        )
+        .order_by(Plan.code, PlanTask.position)
+    ).all()
+    return [(task, code) for task, code in rows if roles_of(person, task, person.organization_id)]
+
+
+def can_see(session: Session, person: Person, plan_code: str, number: str) -> bool:
+    """Whether a task is visible to a person (an unknown task is simply not visible)."""
+    return any(code == plan_code and task.number == number for task, code in visible_tasks(session, person))
+
+
+def sees_everything(person: Person, task: PlanTask) -> bool:
+    """Secretariat and Standing Committee see every task of their organization."""
+    return bool(roles_of(person, task, person.organization_id) & SEE_ALL)

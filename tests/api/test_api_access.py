@@ -1,0 +1,89 @@
+"""The API as three people: the secretariat, a lead-agency member and an outsider; each does exactly what
+their role allows, the outsider sees nothing, and every action is audited with the person's name."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from api.app import app
+from models.accounts import set_password
+from models.audit import AuditEvent
+from models.db import Database
+from models.lifecycle import MoveRequest, apply_move
+from models.workflow import Action
+from tests.seeding import seed
+from tests.time import NOW
+
+PASSWORD = "mat-khau-thu-nghiem"
+OFFICE, LEAD, OUTSIDER = "vanthu@vinhtuy.example", "cvxd@vinhtuy.example", "cvvp@haiphong.example"
+
+
+@pytest.fixture
+def client(planflow_env: Database) -> TestClient:
+    seed(planflow_env)
+    with planflow_env.transaction() as session:
+        for email in (OFFICE, LEAD, OUTSIDER):
+            set_password(session, email=email, password=PASSWORD, now=NOW)
+        for number in ("47", "29", "15"):
+            apply_move(session, MoveRequest("vinh-tuy-2026", number, Action.ASSIGN, OFFICE), now=NOW)
+    return TestClient(app)
+
+
+def token(client: TestClient, email: str) -> dict[str, str]:
+    response = client.post("/api/login", json={"email": email, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+def test_each_person_sees_their_own_tasks(client: TestClient) -> None:
+    office = client.get("/api/tasks", headers=token(client, OFFICE)).json()
+    lead = client.get("/api/tasks", headers=token(client, LEAD)).json()
+    outsider = client.get("/api/tasks", headers=token(client, OUTSIDER)).json()
+    assert len(office) == 58  # the secretariat sees its whole organization
+    assert {t["plan"] for t in outsider} == {"hai-phong-2026"}  # only its own committee's plan
+    assert lead and all(t["plan"] == "vinh-tuy-2026" for t in lead)
+    assert {"29", "47"} <= {t["number"] for t in lead} and len(lead) < 58
+    assert client.get("/api/tasks/vinh-tuy-2026/47", headers=token(client, OUTSIDER)).status_code == 404
+
+
+def test_moves_follow_the_roles(client: TestClient, planflow_env: Database) -> None:
+    lead, office, outsider = token(client, LEAD), token(client, OFFICE), token(client, OUTSIDER)
+    url = "/api/tasks/vinh-tuy-2026/47/moves"
+    assert client.post(url, json={"action": "approve"}, headers=lead).status_code == 409  # not submitted yet
+    assert client.post(url, json={"action": "acknowledge"}, headers=office).status_code == 403  # not the lead
+    assert client.post(url, json={"action": "acknowledge"}, headers=outsider).status_code == 404
+    assert client.post(url, json={"action": "acknowledge"}, headers=lead).json()["to"] == "acknowledged"
+    submitted = client.post(url, json={"action": "submit", "payload": {"result": "Hội nghị đã tổ chức"}}, headers=lead)
+    assert submitted.json()["to"] == "submitted"
+    stale = client.get("/api/tasks/vinh-tuy-2026/47", headers=office).json()["version"]
+    assert (
+        client.post(url, json={"action": "approve", "expected_version": stale}, headers=office).json()["to"]
+        == "approved"
+    )
+    again = client.post(
+        url, json={"action": "return", "payload": {"comment": "x"}, "expected_version": stale}, headers=office
+    )
+    assert again.status_code == 409 and "vừa được người khác cập nhật" in again.json()["detail"]
+    with planflow_env.session() as session:
+        actors = [
+            e.actor
+            for e in session.scalars(
+                select(AuditEvent).where(AuditEvent.entity_key == "vinh-tuy-2026/47").order_by(AuditEvent.id)
+            )
+        ]
+    assert actors == ["Phạm Minh Đức", "Vũ Thị Lan", "Vũ Thị Lan", "Phạm Minh Đức"]
+
+
+def test_wrong_passwords_lock_the_account(client: TestClient) -> None:
+    for _ in range(5):
+        assert client.post("/api/login", json={"email": LEAD, "password": "sai"}).status_code == 401
+    locked = client.post("/api/login", json={"email": LEAD, "password": PASSWORD})
+    assert locked.status_code == 401 and "tạm khóa" in locked.json()["detail"]
+
+
+def test_no_token_no_data(client: TestClient) -> None:
+    assert client.get("/api/tasks").status_code == 401
+    assert client.get("/api/tasks", headers={"Authorization": "Bearer forged"}).status_code == 401
+    assert "/api/tasks" in client.get("/openapi.json").json()["paths"]
