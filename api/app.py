@@ -9,10 +9,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Header, HTTPException
+from fastapi import Depends, FastAPI, Header, HTTPException, UploadFile
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from api import evidence
 from models.access import can_see, visible_tasks
 from models.accounts import LoginError, login, person_for_token
 from models.lifecycle import (
@@ -30,6 +31,7 @@ from models.task_history import task_history
 from models.waiting import waiting_on_many
 from models.workflow import Action
 from planflow.runtime import get_database
+from planflow.settings import get_settings
 
 app = FastAPI(title="planflow", version="0.1.0", description="Nhiệm vụ của từng cơ quan: xem, tiếp nhận, báo cáo.")
 
@@ -119,6 +121,21 @@ def get_task(plan: str, number: str, who: Who) -> dict[str, Any]:
         if not can_see(session, person, plan, number):
             raise HTTPException(404, "Không có nhiệm vụ này trong phạm vi của bạn.")
         return task_history(session, plan, number)
+
+
+@app.post("/api/tasks/{plan}/{number}/evidence")
+async def post_evidence(plan: str, number: str, file: UploadFile, who: Who) -> dict[str, Any]:
+    """Upload an evidence file for a task I can see; list the returned reference in my submission."""
+    session, person = who
+    with session:
+        if not can_see(session, person, plan, number):
+            raise HTTPException(404, "Không có nhiệm vụ này trong phạm vi của bạn.")
+    content = await file.read(evidence.MAX_BYTES + 1)
+    try:
+        reference = evidence.store(get_settings().home / "evidence", plan, number, file.filename or "", content)
+    except evidence.EvidenceError as exc:
+        raise HTTPException(413 if "quá lớn" in str(exc) else 422, str(exc)) from exc
+    return {"reference": reference, "bytes": len(content)}
 
 
 @app.post("/api/tasks/{plan}/{number}/moves")

@@ -87,3 +87,34 @@ def test_no_token_no_data(client: TestClient) -> None:
     assert client.get("/api/tasks").status_code == 401
     assert client.get("/api/tasks", headers={"Authorization": "Bearer forged"}).status_code == 401
     assert "/api/tasks" in client.get("/openapi.json").json()["paths"]
+
+
+def test_evidence_is_checked_and_kept_with_the_submission(client: TestClient) -> None:
+    lead = token(client, LEAD)
+    url = "/api/tasks/vinh-tuy-2026/47/evidence"
+    pdf = b"%PDF-1.7\n% planflow\n"
+    ok = client.post(url, files={"file": ("../../etc/Báo cáo hội nghị.pdf", pdf, "application/pdf")}, headers=lead)
+    assert ok.status_code == 200, ok.text
+    reference = ok.json()["reference"]
+    assert reference.startswith("evidence:vinh-tuy-2026/47/") and reference.endswith("-Bao-cao-hoi-nghi.pdf")
+    assert ".." not in reference and "/etc/" not in reference
+    fake = client.post(
+        url, files={"file": ("bao-cao.pdf", b"<script>alert(1)</script>", "application/pdf")}, headers=lead
+    )
+    assert fake.status_code == 422 and "không phải .pdf" in fake.json()["detail"]
+    exe = client.post(url, files={"file": ("virus.exe", b"MZ\x90\x00", "application/octet-stream")}, headers=lead)
+    assert exe.status_code == 422
+    big = client.post(
+        url, files={"file": ("lon.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024), "application/pdf")}, headers=lead
+    )
+    assert big.status_code == 413
+    outsider = client.post(url, files={"file": ("a.pdf", pdf, "application/pdf")}, headers=token(client, OUTSIDER))
+    assert outsider.status_code == 404
+    moves = "/api/tasks/vinh-tuy-2026/47/moves"
+    client.post(moves, json={"action": "acknowledge"}, headers=lead)
+    submitted = client.post(
+        moves, json={"action": "submit", "payload": {"result": "Hội nghị", "evidence": [reference]}}, headers=lead
+    )
+    assert submitted.status_code == 200
+    history = client.get("/api/tasks/vinh-tuy-2026/47", headers=lead).json()
+    assert history["submissions"][-1]["evidence"] == [reference]

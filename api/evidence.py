@@ -1,0 +1,72 @@
+"""Evidence files: size limit, type by content, sanitised names, no path traversal, kept per task.
+
+A stored file gets a reference ("evidence:<plan>/<task>/<stored name>") that the submission
+lists, so each submission version keeps the files it was made with.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import uuid
+from pathlib import Path
+
+MAX_BYTES = 10 * 1024 * 1024
+# extension → the bytes such a file starts with (the type is checked by content, not by name)
+SIGNATURES = {
+    ".pdf": [b"%PDF-"],
+    ".png": [b"\x89PNG\r\n\x1a\n"],
+    ".jpg": [b"\xff\xd8\xff"],
+    ".jpeg": [b"\xff\xd8\xff"],
+    ".docx": [b"PK\x03\x04"],
+    ".xlsx": [b"PK\x03\x04"],
+}
+
+
+class EvidenceError(ValueError):
+    """A file refused, with the reason."""
+
+
+def safe_name(name: str) -> str:
+    """The last path part, accents removed, only letters, digits, dot, dash and underscore."""
+    base = re.split(r"[\\/]", name)[-1]
+    ascii_name = unicodedata.normalize("NFKD", base.replace("đ", "d").replace("Đ", "D"))
+    ascii_name = "".join(c for c in ascii_name if not unicodedata.combining(c))
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_name).strip(".-")
+    if not cleaned or "." not in cleaned:
+        raise EvidenceError("Tên tệp không hợp lệ (cần tên có phần mở rộng, ví dụ bao-cao.pdf).")
+    return cleaned[-120:]
+
+
+def check(name: str, content: bytes) -> str:
+    """The sanitised name of an acceptable file, or EvidenceError saying why not."""
+    cleaned = safe_name(name)
+    extension = Path(cleaned).suffix.lower()
+    if extension not in SIGNATURES:
+        raise EvidenceError(f"Chỉ nhận tệp {', '.join(sorted(SIGNATURES))} (nhận được '{extension}').")
+    if len(content) > MAX_BYTES:
+        raise EvidenceError(f"Tệp quá lớn ({len(content) // 1024} KB; tối đa {MAX_BYTES // 1024 // 1024} MB).")
+    if not any(content.startswith(signature) for signature in SIGNATURES[extension]):
+        raise EvidenceError(f"Nội dung tệp không phải {extension} như tên tệp ghi.")
+    return cleaned
+
+
+def store(root: Path, plan: str, task: str, name: str, content: bytes) -> str:
+    """Keep the file under root/plan/task/ and return its reference."""
+    cleaned = check(name, content)
+    folder = root / safe_segment(plan) / safe_segment(task)
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = f"{uuid.uuid4().hex[:12]}-{cleaned}"
+    path = folder / stored
+    if root.resolve() not in path.resolve().parents:
+        raise EvidenceError("Đường dẫn tệp không hợp lệ.")
+    path.write_bytes(content)
+    return f"evidence:{plan}/{task}/{stored}"
+
+
+def safe_segment(value: str) -> str:
+    """A plan code or task number as a folder name."""
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", value).strip(".-")
+    if not cleaned:
+        raise EvidenceError("Mã không hợp lệ.")
+    return cleaned
