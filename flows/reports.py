@@ -21,7 +21,7 @@ from models.org import Organization, Person
 from models.outbox import queue_notification
 from models.plan import Plan
 from models.report_layout import place, recipients, report_number, signer
-from models.reporting import StoredReport, compile_figures, organizations_under, parse_period
+from models.reporting import CATEGORIES, StoredReport, compile_figures, organizations_under, parse_period
 from planflow.prefect_run import label_current_run
 from planflow.runtime import get_database
 from planflow.settings import get_settings
@@ -121,7 +121,7 @@ def compile_report(period: str, organization: str, output_dir: str | None = None
         description=f"Báo cáo {figures['period_label']}",
     )
     create_table_artifact(
-        [{"trạng thái": label, "số nhiệm vụ": figures["totals"][key]} for key, label in _categories()],
+        [{"trạng thái": label, "số nhiệm vụ": figures["totals"][key]} for key, label in CATEGORIES],
         key=_artifact_key(organization, period, "table"),
         description="Nhiệm vụ theo trạng thái",
     )
@@ -142,12 +142,6 @@ def compile_report(period: str, organization: str, output_dir: str | None = None
 def _artifact_key(organization: str, period: str, part: str) -> str:
     """Artifact keys allow lower-case letters, digits and dashes only."""
     return f"report-{organization}-{period}-{part}".lower().replace("_", "-")
-
-
-def _categories() -> list[tuple[str, str]]:
-    from models.reporting import CATEGORIES
-
-    return CATEGORIES
 
 
 def last_complete_period(today: Any, kind: str) -> str:

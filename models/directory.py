@@ -177,24 +177,6 @@ def _leads(lead: Agency, unit: Agency) -> bool:
 SYSTEM_NAME = "planflow (tự động)"
 
 
-def system_person(session: Session, organization_id: int) -> Person:
-    """The secretariat's automatic actor: moves made by policy (an explanation requested by the sweep)."""
-    org = session.get(Organization, organization_id)
-    assert org is not None
-    email = f"system+{org.code}@planflow.invalid"
-    person = session.scalars(select(Person).where(Person.email == email)).one_or_none()
-    if person is None:
-        office = session.scalars(
-            select(Agency).where(Agency.organization_id == organization_id, Agency.kind == AgencyKind.SECRETARIAT.value)
-        ).first()
-        if office is None:
-            raise DirectoryError(f"{org.name}: danh bạ chưa có Văn phòng (secretariat) để đứng tên yêu cầu tự động.")
-        person = Person(organization_id=organization_id, agency=office, email=email, full_name=SYSTEM_NAME)
-        session.add(person)
-        session.flush()
-    return person
-
-
 def system_people(session: Session, organization_ids: set[int]) -> dict[int, Person]:
     """The automatic actor of many organizations at once: two queries and one insert, not one round trip each."""
     if not organization_ids:

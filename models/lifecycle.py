@@ -251,7 +251,7 @@ def request_explanations_in_bulk(session: Session, requests: list[dict[str, Any]
     Each request: task_id, plan, task, organization_id, lead_agency_id, actor_id, actor,
     actor_email, reason, key. Tasks no longer in a status the table allows are skipped.
     """
-    from sqlalchemy import update
+    from sqlalchemy import insert, update
     from sqlalchemy.dialects import postgresql, sqlite
 
     from models.audit import AuditEvent
@@ -285,7 +285,7 @@ def request_explanations_in_bulk(session: Session, requests: list[dict[str, Any]
             .execution_options(synchronize_session=False)
         )
     session.execute(
-        insert_rows(Explanation),
+        insert(Explanation),
         [
             {
                 "task_id": r["task_id"],
@@ -354,7 +354,7 @@ def request_explanations_in_bulk(session: Session, requests: list[dict[str, Any]
     for message in messages:
         counts[message["task_id"]] = counts.get(message["task_id"], 0) + 1
     session.execute(
-        insert_rows(AuditEvent),
+        insert(AuditEvent),
         [
             {
                 "occurred_at": now,
@@ -380,10 +380,3 @@ def request_explanations_in_bulk(session: Session, requests: list[dict[str, Any]
         ],
     )
     return len(todo)
-
-
-def insert_rows(model: Any) -> Any:
-    """A plain INSERT for executemany of dictionaries."""
-    from sqlalchemy import insert
-
-    return insert(model)
