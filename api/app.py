@@ -14,17 +14,9 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from api import evidence
+from api.moves import MoveRefusedError, run_move
 from models.access import can_see, visible_tasks
 from models.accounts import LoginError, login, person_for_token
-from models.lifecycle import (
-    ChangedMeanwhileError,
-    ForbiddenMoveError,
-    InvalidMoveError,
-    MoveRequest,
-    NotAuthorizedError,
-    TaskNotFoundError,
-    apply_move,
-)
 from models.org import Person
 from models.plan_queries import task_view
 from models.task_history import task_history
@@ -69,12 +61,6 @@ def current_person(authorization: Annotated[str | None, Header()] = None) -> tup
 
 
 Who = Annotated[tuple[Session, Person], Depends(current_person)]
-
-
-def _refused(session: Session, status: int, error: Exception) -> HTTPException:
-    """A refused move changes nothing: roll back, answer with the state machine's own message."""
-    session.rollback()
-    return HTTPException(status, str(error))
 
 
 @app.post("/api/login")
@@ -140,29 +126,22 @@ async def post_evidence(plan: str, number: str, file: UploadFile, who: Who) -> d
 
 @app.post("/api/tasks/{plan}/{number}/moves")
 def post_move(plan: str, number: str, move: MoveIn, who: Who) -> dict[str, Any]:
-    """Make a move with my own authority (403 wrong actor, 409 wrong status or changed meanwhile)."""
+    """Make a move with my own authority through its step flow (403 wrong actor, 409 wrong status or changed
+    meanwhile, 422 missing or unknown fields)."""
     session, person = who
     with session:
         if not can_see(session, person, plan, number):
             raise HTTPException(404, "Không có nhiệm vụ này trong phạm vi của bạn.")
-        request = MoveRequest(
+        actor = person.email or ""
+    try:
+        return run_move(
+            move.action,
             plan,
             number,
-            move.action,
-            person.email or "",
+            actor,
             move.payload,
-            idempotency_key=move.idempotency_key,
             expected_version=move.expected_version,
+            idempotency_key=move.idempotency_key,
         )
-        try:
-            result = apply_move(session, request, now=_now())
-            session.commit()
-        except NotAuthorizedError as exc:
-            raise _refused(session, 403, exc) from exc
-        except (ForbiddenMoveError, ChangedMeanwhileError) as exc:
-            raise _refused(session, 409, exc) from exc
-        except TaskNotFoundError as exc:
-            raise _refused(session, 404, exc) from exc
-        except InvalidMoveError as exc:
-            raise _refused(session, 422, exc) from exc
-        return result.to_dict()
+    except MoveRefusedError as refused:
+        raise HTTPException(refused.status, refused.message) from refused

@@ -28,10 +28,13 @@ def _move(
     payload: dict[str, Any],
     idempotency_key: str | None,
     at: datetime | None,
+    expected_version: int | None = None,
 ) -> dict[str, Any]:
     key = idempotency_key or f"flow-run:{flow_run.id}:{action.value}"
     label_current_run(f"{step} {plan}/{task}", task_tags(plan, task, step))
-    result = apply_task_move(MoveRequest(plan, task, action, actor, payload, idempotency_key=key), at)
+    result = apply_task_move(
+        MoveRequest(plan, task, action, actor, payload, idempotency_key=key, expected_version=expected_version), at
+    )
     get_run_logger().info(
         "%s %s/%s: %s → %s by %s; %d notifications queued%s",
         step,
@@ -48,10 +51,15 @@ def _move(
 
 @flow(name="task-assign", flow_run_name="assign {plan}/{task}")
 def assign_task(
-    plan: str, task: str, actor: str, idempotency_key: str | None = None, at: datetime | None = None
+    plan: str,
+    task: str,
+    actor: str,
+    idempotency_key: str | None = None,
+    at: datetime | None = None,
+    expected_version: int | None = None,
 ) -> dict[str, Any]:
     """The secretariat assigns a task to its lead agency."""
-    return _move("assign", Action.ASSIGN, plan, task, actor, {}, idempotency_key, at)
+    return _move("assign", Action.ASSIGN, plan, task, actor, {}, idempotency_key, at, expected_version)
 
 
 @flow(name="plan-assign-all", flow_run_name="assign all {plan}")
@@ -67,10 +75,18 @@ def assign_plan(plan: str, actor: str, at: datetime | None = None) -> dict[str, 
 
 @flow(name="task-acknowledge", flow_run_name="acknowledge {plan}/{task}")
 def acknowledge_task(
-    plan: str, task: str, actor: str, note: str = "", idempotency_key: str | None = None, at: datetime | None = None
+    plan: str,
+    task: str,
+    actor: str,
+    note: str = "",
+    idempotency_key: str | None = None,
+    at: datetime | None = None,
+    expected_version: int | None = None,
 ) -> dict[str, Any]:
     """The lead agency acknowledges the task it was given."""
-    return _move("acknowledge", Action.ACKNOWLEDGE, plan, task, actor, {"note": note}, idempotency_key, at)
+    return _move(
+        "acknowledge", Action.ACKNOWLEDGE, plan, task, actor, {"note": note}, idempotency_key, at, expected_version
+    )
 
 
 @flow(name="task-request-coordination", flow_run_name="request coordination {plan}/{task}")
@@ -82,18 +98,37 @@ def request_coordination(
     agencies: list[str] | None = None,
     idempotency_key: str | None = None,
     at: datetime | None = None,
+    expected_version: int | None = None,
 ) -> dict[str, Any]:
     """The lead agency asks its coordinating agencies (all, or those named) for their part."""
     payload = {"message": message, "agencies": agencies or []}
-    return _move("request-coordination", Action.REQUEST_COORDINATION, plan, task, actor, payload, idempotency_key, at)
+    return _move(
+        "request-coordination",
+        Action.REQUEST_COORDINATION,
+        plan,
+        task,
+        actor,
+        payload,
+        idempotency_key,
+        at,
+        expected_version,
+    )
 
 
 @flow(name="task-give-input", flow_run_name="coordination input {plan}/{task}")
 def give_coordination_input(
-    plan: str, task: str, actor: str, text: str, idempotency_key: str | None = None, at: datetime | None = None
+    plan: str,
+    task: str,
+    actor: str,
+    text: str,
+    idempotency_key: str | None = None,
+    at: datetime | None = None,
+    expected_version: int | None = None,
 ) -> dict[str, Any]:
     """A coordinating agency gives its input to the lead agency."""
-    return _move("give-input", Action.GIVE_INPUT, plan, task, actor, {"text": text}, idempotency_key, at)
+    return _move(
+        "give-input", Action.GIVE_INPUT, plan, task, actor, {"text": text}, idempotency_key, at, expected_version
+    )
 
 
 @flow(name="task-submit", flow_run_name="submit {plan}/{task}")
@@ -106,10 +141,11 @@ def submit_result(
     kpi_values: dict[str, float] | None = None,
     idempotency_key: str | None = None,
     at: datetime | None = None,
+    expected_version: int | None = None,
 ) -> dict[str, Any]:
     """The lead agency submits its result, with evidence and measured KPI values (a new version each time)."""
     payload = {"result": result, "evidence": evidence or [], "kpi_values": kpi_values or {}}
-    return _move("submit", Action.SUBMIT, plan, task, actor, payload, idempotency_key, at)
+    return _move("submit", Action.SUBMIT, plan, task, actor, payload, idempotency_key, at, expected_version)
 
 
 @flow(name="task-report-progress", flow_run_name="progress {period} {plan}/{task}")
@@ -121,10 +157,13 @@ def submit_progress(
     text: str,
     idempotency_key: str | None = None,
     at: datetime | None = None,
+    expected_version: int | None = None,
 ) -> dict[str, Any]:
     """The lead agency of a recurring task reports its progress for a period (YYYY-MM or YYYY-Qn)."""
     payload = {"period": period, "text": text}
-    return _move("report-progress", Action.SUBMIT_PROGRESS, plan, task, actor, payload, idempotency_key, at)
+    return _move(
+        "report-progress", Action.SUBMIT_PROGRESS, plan, task, actor, payload, idempotency_key, at, expected_version
+    )
 
 
 @flow(name="task-review", flow_run_name="review {plan}/{task}")
@@ -136,10 +175,11 @@ def review_result(
     comment: str = "",
     idempotency_key: str | None = None,
     at: datetime | None = None,
+    expected_version: int | None = None,
 ) -> dict[str, Any]:
     """The secretariat approves the result, or returns it with comments for a new version."""
     action = Action.APPROVE if decision == "approve" else Action.RETURN
-    return _move("review", action, plan, task, actor, {"comment": comment}, idempotency_key, at)
+    return _move("review", action, plan, task, actor, {"comment": comment}, idempotency_key, at, expected_version)
 
 
 @flow(name="task-request-explanation", flow_run_name="request explanation {plan}/{task}")
@@ -151,19 +191,44 @@ def request_explanation(
     failing: bool = False,
     idempotency_key: str | None = None,
     at: datetime | None = None,
+    expected_version: int | None = None,
 ) -> dict[str, Any]:
     """The secretariat demands an explanation (giải trình) of a late or failing task."""
     payload = {"reason": reason, "failing": failing}
-    return _move("request-explanation", Action.REQUEST_EXPLANATION, plan, task, actor, payload, idempotency_key, at)
+    return _move(
+        "request-explanation",
+        Action.REQUEST_EXPLANATION,
+        plan,
+        task,
+        actor,
+        payload,
+        idempotency_key,
+        at,
+        expected_version,
+    )
 
 
 @flow(name="task-submit-explanation", flow_run_name="explain {plan}/{task}")
 def submit_explanation(
-    plan: str, task: str, actor: str, text: str, idempotency_key: str | None = None, at: datetime | None = None
+    plan: str,
+    task: str,
+    actor: str,
+    text: str,
+    idempotency_key: str | None = None,
+    at: datetime | None = None,
+    expected_version: int | None = None,
 ) -> dict[str, Any]:
     """The lead agency submits its explanation."""
     return _move(
-        "submit-explanation", Action.SUBMIT_EXPLANATION, plan, task, actor, {"text": text}, idempotency_key, at
+        "submit-explanation",
+        Action.SUBMIT_EXPLANATION,
+        plan,
+        task,
+        actor,
+        {"text": text},
+        idempotency_key,
+        at,
+        expected_version,
     )
 
 
@@ -177,13 +242,14 @@ def decide_explanation(
     new_due_date: date | None = None,
     idempotency_key: str | None = None,
     at: datetime | None = None,
+    expected_version: int | None = None,
 ) -> dict[str, Any]:
     """The leader in charge or the Standing Committee accepts (new deadline) or rejects the explanation."""
     action = Action.ACCEPT_EXPLANATION if decision == "accept" else Action.REJECT_EXPLANATION
     payload: dict[str, Any] = {"comment": comment}
     if new_due_date is not None:
         payload["new_due_date"] = new_due_date
-    return _move("decide-explanation", action, plan, task, actor, payload, idempotency_key, at)
+    return _move("decide-explanation", action, plan, task, actor, payload, idempotency_key, at, expected_version)
 
 
 @flow(name="task-request-extension", flow_run_name="request extension {plan}/{task}")
@@ -195,10 +261,13 @@ def request_extension(
     reason: str,
     idempotency_key: str | None = None,
     at: datetime | None = None,
+    expected_version: int | None = None,
 ) -> dict[str, Any]:
     """The lead agency asks, before the deadline, for a later one (gia hạn)."""
     payload = {"new_due_date": new_due_date, "reason": reason}
-    return _move("request-extension", Action.REQUEST_EXTENSION, plan, task, actor, payload, idempotency_key, at)
+    return _move(
+        "request-extension", Action.REQUEST_EXTENSION, plan, task, actor, payload, idempotency_key, at, expected_version
+    )
 
 
 @flow(name="task-decide-extension", flow_run_name="decide extension {plan}/{task}")
@@ -210,10 +279,13 @@ def decide_extension(
     comment: str = "",
     idempotency_key: str | None = None,
     at: datetime | None = None,
+    expected_version: int | None = None,
 ) -> dict[str, Any]:
     """The leader in charge grants or refuses the extension asked for."""
     action = Action.GRANT_EXTENSION if decision == "grant" else Action.REFUSE_EXTENSION
-    return _move("decide-extension", action, plan, task, actor, {"comment": comment}, idempotency_key, at)
+    return _move(
+        "decide-extension", action, plan, task, actor, {"comment": comment}, idempotency_key, at, expected_version
+    )
 
 
 @flow(name="task-set-deadline", flow_run_name="set deadline {plan}/{task}")
@@ -225,18 +297,25 @@ def set_deadline(
     comment: str = "",
     idempotency_key: str | None = None,
     at: datetime | None = None,
+    expected_version: int | None = None,
 ) -> dict[str, Any]:
     """The secretariat records the date an upper body set for a task that waited on it."""
     payload = {"new_due_date": new_due_date, "comment": comment}
-    return _move("set-deadline", Action.SET_DEADLINE, plan, task, actor, payload, idempotency_key, at)
+    return _move("set-deadline", Action.SET_DEADLINE, plan, task, actor, payload, idempotency_key, at, expected_version)
 
 
 @flow(name="task-cancel", flow_run_name="cancel {plan}/{task}")
 def cancel_task(
-    plan: str, task: str, actor: str, reason: str, idempotency_key: str | None = None, at: datetime | None = None
+    plan: str,
+    task: str,
+    actor: str,
+    reason: str,
+    idempotency_key: str | None = None,
+    at: datetime | None = None,
+    expected_version: int | None = None,
 ) -> dict[str, Any]:
     """The Standing Committee cancels a task, with the reason."""
-    return _move("cancel", Action.CANCEL, plan, task, actor, {"reason": reason}, idempotency_key, at)
+    return _move("cancel", Action.CANCEL, plan, task, actor, {"reason": reason}, idempotency_key, at, expected_version)
 
 
 STEP_FLOWS: dict[str, Flow[..., dict[str, Any]]] = {

@@ -183,9 +183,10 @@ def add_review_commands(groups: Any, add: Any) -> None:
 
 def cmd_api(args: argparse.Namespace) -> int:
     """Serve the HTTP API (OpenAPI at /docs and /openapi.json)."""
-    import uvicorn
+    from planflow.runtime import configure_prefect_environment, get_database
 
-    from planflow.runtime import get_database
+    configure_prefect_environment()  # moves run as Prefect flows: the served API's, or an ephemeral one
+    import uvicorn
 
     get_database()  # migrate before the first request
     uvicorn.run("api.app:app", host=args.host, port=args.port, log_level="warning")

@@ -21,7 +21,7 @@ OFFICE, LEAD, OUTSIDER = "vanthu@vinhtuy.example", "cvxd@vinhtuy.example", "cvvp
 
 
 @pytest.fixture
-def client(planflow_env: Database) -> TestClient:
+def client(planflow_env: Database, prefect_harness: None) -> TestClient:
     seed(planflow_env)
     with planflow_env.transaction() as session:
         for email in (OFFICE, LEAD, OUTSIDER):
@@ -118,3 +118,27 @@ def test_evidence_is_checked_and_kept_with_the_submission(client: TestClient) ->
     assert submitted.status_code == 200
     history = client.get("/api/tasks/vinh-tuy-2026/47", headers=lead).json()
     assert history["submissions"][-1]["evidence"] == [reference]
+
+
+def _acknowledge_runs() -> list[str]:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterTags
+
+    tags = FlowRunFilterTags(all_=["task:vinh-tuy-2026/29", "step:acknowledge"])
+    with get_client(sync_client=True) as prefect:
+        return [run.state_name or "" for run in prefect.read_flow_runs(flow_run_filter=FlowRunFilter(tags=tags))]
+
+
+def test_api_moves_are_prefect_flow_runs_and_bad_payloads_are_refused(client: TestClient) -> None:
+    lead = token(client, LEAD)
+    url = "/api/tasks/vinh-tuy-2026/29/moves"
+    unknown = client.post(url, json={"action": "acknowledge", "payload": {"sql": "drop"}}, headers=lead)
+    assert unknown.status_code == 422 and "sql" in unknown.json()["detail"]
+    runs_before = _acknowledge_runs()
+    assert client.post(url, json={"action": "acknowledge"}, headers=lead).status_code == 200
+    assert _acknowledge_runs() == [*runs_before, "Completed"]  # one flow run per move, tagged with the task
+    missing = client.post(url, json={"action": "submit", "payload": {}}, headers=lead)
+    assert missing.status_code == 422 and "result" in missing.json()["detail"]
+    wrong_type = client.post(url, json={"action": "submit", "payload": {"result": "x", "evidence": 5}}, headers=lead)
+    assert wrong_type.status_code == 422 and "evidence" in wrong_type.json()["detail"]
+    assert client.get("/api/tasks/vinh-tuy-2026/29", headers=lead).json()["status"] == "acknowledged"

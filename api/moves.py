@@ -1,0 +1,112 @@
+"""A move asked for over HTTP runs the same Prefect flow as `planflow task <step>` — one run per move,
+visible in the UI with its tags — so there is no second path to the data.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from prefect import Flow
+from prefect.exceptions import ParameterBindError, ParameterTypeError
+
+from flows.lifecycle import STEP_FLOWS
+from models.lifecycle import (
+    ChangedMeanwhileError,
+    ForbiddenMoveError,
+    InvalidMoveError,
+    MoveError,
+    NotAuthorizedError,
+    TaskNotFoundError,
+)
+from models.workflow import Action
+from planflow.prefect_run import run_flow
+
+# action → (step flow, parameters the action fixes)
+ACTION_STEPS: dict[Action, tuple[str, dict[str, str]]] = {
+    Action.ASSIGN: ("assign", {}),
+    Action.ACKNOWLEDGE: ("acknowledge", {}),
+    Action.REQUEST_COORDINATION: ("request-coordination", {}),
+    Action.GIVE_INPUT: ("give-input", {}),
+    Action.SUBMIT: ("submit", {}),
+    Action.SUBMIT_PROGRESS: ("report-progress", {}),
+    Action.APPROVE: ("review", {"decision": "approve"}),
+    Action.RETURN: ("review", {"decision": "return"}),
+    Action.REQUEST_EXPLANATION: ("request-explanation", {}),
+    Action.SUBMIT_EXPLANATION: ("submit-explanation", {}),
+    Action.ACCEPT_EXPLANATION: ("decide-explanation", {"decision": "accept"}),
+    Action.REJECT_EXPLANATION: ("decide-explanation", {"decision": "reject"}),
+    Action.REQUEST_EXTENSION: ("request-extension", {}),
+    Action.GRANT_EXTENSION: ("decide-extension", {"decision": "grant"}),
+    Action.REFUSE_EXTENSION: ("decide-extension", {"decision": "refuse"}),
+    Action.SET_DEADLINE: ("set-deadline", {}),
+    Action.CANCEL: ("cancel", {}),
+}
+# parameters the caller never sets through a payload: who, which task, when, and the run's own keys
+_FIXED = {"plan", "task", "actor", "at", "idempotency_key", "expected_version", "decision"}
+
+
+class MoveRefusedError(Exception):
+    """A move refused with an HTTP status and the state machine's own message."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def payload_fields(action: Action) -> list[str]:
+    """The payload fields a move accepts (for forms and error messages)."""
+    step, _fixed = ACTION_STEPS[action]
+    return [name for name in inspect.signature(STEP_FLOWS[step].fn).parameters if name not in _FIXED]
+
+
+def _parameters(
+    action: Action, plan: str, task: str, actor: str, payload: dict[str, Any], extra: dict[str, Any]
+) -> tuple[Flow[..., dict[str, Any]], dict[str, Any]]:
+    step, fixed = ACTION_STEPS[action]
+    accepted = payload_fields(action)
+    unknown = sorted(set(payload) - set(accepted))
+    if unknown:
+        fields = ", ".join(accepted) or "không trường nào"
+        raise MoveRefusedError(422, f"Trường không dùng cho '{action.value}': {', '.join(unknown)} (nhận: {fields}).")
+    signature = inspect.signature(STEP_FLOWS[step].fn).parameters
+    missing = [name for name in accepted if signature[name].default is inspect.Parameter.empty and name not in payload]
+    if missing:
+        raise MoveRefusedError(422, f"Thiếu trường cho '{action.value}': {', '.join(missing)}.")
+    parameters = {"plan": plan, "task": task, "actor": actor, **fixed, **payload}
+    parameters.update({key: value for key, value in extra.items() if value is not None})
+    return STEP_FLOWS[step], parameters
+
+
+def run_move(
+    action: Action,
+    plan: str,
+    task: str,
+    actor: str,
+    payload: dict[str, Any],
+    *,
+    expected_version: int | None = None,
+    idempotency_key: str | None = None,
+) -> dict[str, Any]:
+    """Run the step's flow as this actor; a refusal becomes MoveRefusedError (nothing was written)."""
+    extra = {"expected_version": expected_version, "idempotency_key": idempotency_key}
+    flow, parameters = _parameters(action, plan, task, actor, payload, extra)
+    try:
+        return run_flow(flow, **parameters)
+    except (ParameterTypeError, ParameterBindError) as exc:
+        raise MoveRefusedError(422, f"Dữ liệu không hợp lệ: {exc}") from exc
+    except (MoveError, InvalidMoveError) as exc:
+        raise MoveRefusedError(_status_of(exc), str(exc)) from exc
+
+
+def _status_of(error: MoveError | InvalidMoveError) -> int:
+    if isinstance(error, NotAuthorizedError):
+        return 403
+    if isinstance(error, ForbiddenMoveError | ChangedMeanwhileError):
+        return 409
+    if isinstance(error, TaskNotFoundError):
+        return 404
+    if isinstance(error, InvalidMoveError):
+        return 422
+    return 400
