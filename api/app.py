@@ -7,18 +7,24 @@ use — with the person's own authority, and lands in the audit log with their n
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Header, HTTPException, UploadFile
+from fastapi import Depends, FastAPI, Header, HTTPException, Request, UploadFile
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api import evidence
+from api import evidence, portal, reports
+from api.limits import RequestGuard
 from api.moves import MoveRefusedError, run_move
-from models.access import can_see, visible_tasks
+from models.access import can_see, sees_reports, visible_tasks
 from models.accounts import LoginError, login, person_for_token
 from models.org import Person
 from models.plan_queries import task_view
+from models.reporting import ReportError
 from models.task_history import task_history
 from models.waiting import waiting_on_many
 from models.workflow import Action
@@ -26,6 +32,24 @@ from planflow.runtime import get_database
 from planflow.settings import get_settings
 
 app = FastAPI(title="planflow", version="0.1.0", description="Nhiệm vụ của từng cơ quan: xem, tiếp nhận, báo cáo.")
+app.add_middleware(RequestGuard)
+app.include_router(portal.router)
+
+
+@app.exception_handler(StarletteHTTPException)
+async def portal_errors(request: Request, exc: StarletteHTTPException) -> Response:
+    """Portal pages answer errors with a page in Vietnamese (and login redirects); the API keeps JSON."""
+    if request.url.path.startswith("/portal") and exc.status_code != 303:
+        return portal.templates.TemplateResponse(
+            request, "error.html", {"detail": exc.detail}, status_code=exc.status_code
+        )
+    return await http_exception_handler(request, exc)
+
+
+@app.get("/", include_in_schema=False)
+def home() -> RedirectResponse:
+    """People who open the server's address land on the portal."""
+    return RedirectResponse("/portal", status_code=303)
 
 
 class Credentials(BaseModel):
@@ -145,3 +169,44 @@ def post_move(plan: str, number: str, move: MoveIn, who: Who) -> dict[str, Any]:
         )
     except MoveRefusedError as refused:
         raise HTTPException(refused.status, refused.message) from refused
+
+
+class ReportIn(BaseModel):
+    """The period to compile: 2026-03, 2026-Q2, 2026-H1 or 2026."""
+
+    period: str = Field(max_length=10)
+
+
+@app.post("/api/reports")
+def post_report(request: ReportIn, who: Who) -> dict[str, Any]:
+    """Compile my organization's report for a period through the compile-report flow (secretariat only)."""
+    session, person = who
+    with session:
+        try:
+            result = reports.compile_for(session, person, request.period)
+        except reports.ReportAccessError as exc:
+            raise HTTPException(403, str(exc)) from exc
+        except ReportError as exc:
+            raise HTTPException(422, str(exc)) from exc
+    return {**result, "files": [Path(f).name for f in result["files"]]}
+
+
+@app.get("/api/reports")
+def get_reports(who: Who) -> list[dict[str, Any]]:
+    """My organization's compiled reports, newest first (secretariat and Standing Committee)."""
+    session, person = who
+    with session:
+        if not sees_reports(person):
+            raise HTTPException(403, "Chỉ Văn phòng Đảng ủy và Ban Thường vụ xem báo cáo tổng hợp.")
+        return [reports.report_summary(report) for report in reports.stored_reports(session, person)]
+
+
+@app.get("/api/reports/{report_id}/files/{name}", response_class=FileResponse)
+def get_report_file(report_id: int, name: str, who: Who) -> FileResponse:
+    """Download one file of a report (.docx, .xlsx or .html)."""
+    session, person = who
+    with session:
+        path = reports.report_file(session, person, report_id, name)
+    if path is None:
+        raise HTTPException(404, "Không có tệp báo cáo này trong phạm vi của bạn.")
+    return FileResponse(path, media_type=reports.MEDIA_TYPES[path.suffix], filename=path.name)

@@ -70,3 +70,19 @@ def safe_segment(value: str) -> str:
     if not cleaned:
         raise EvidenceError("Mã không hợp lệ.")
     return cleaned
+
+
+def stored_path(root: Path, plan: str, task: str, stored: str) -> Path | None:
+    """The file of a stored evidence name under its task's folder, or None (no other path can be reached)."""
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", stored):
+        return None
+    path = root / safe_segment(plan) / safe_segment(task) / stored
+    return path if path.is_file() and root.resolve() in path.resolve().parents else None
+
+
+def remove(root: Path, reference: str) -> None:
+    """Delete a stored file again (its move was refused, so nothing refers to it)."""
+    plan, task, stored = reference.removeprefix("evidence:").split("/")
+    path = stored_path(root, plan, task, stored)
+    if path is not None:
+        path.unlink()

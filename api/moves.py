@@ -61,6 +61,13 @@ def payload_fields(action: Action) -> list[str]:
     return [name for name in inspect.signature(STEP_FLOWS[step].fn).parameters if name not in _FIXED]
 
 
+def required_fields(action: Action) -> set[str]:
+    """The payload fields a move cannot do without (the step flow's parameters without a default)."""
+    step, _fixed = ACTION_STEPS[action]
+    parameters = inspect.signature(STEP_FLOWS[step].fn).parameters
+    return {name for name in payload_fields(action) if parameters[name].default is inspect.Parameter.empty}
+
+
 def _parameters(
     action: Action, plan: str, task: str, actor: str, payload: dict[str, Any], extra: dict[str, Any]
 ) -> tuple[Flow[..., dict[str, Any]], dict[str, Any]]:
@@ -70,8 +77,7 @@ def _parameters(
     if unknown:
         fields = ", ".join(accepted) or "không trường nào"
         raise MoveRefusedError(422, f"Trường không dùng cho '{action.value}': {', '.join(unknown)} (nhận: {fields}).")
-    signature = inspect.signature(STEP_FLOWS[step].fn).parameters
-    missing = [name for name in accepted if signature[name].default is inspect.Parameter.empty and name not in payload]
+    missing = sorted(required_fields(action) - set(payload))
     if missing:
         raise MoveRefusedError(422, f"Thiếu trường cho '{action.value}': {', '.join(missing)}.")
     parameters = {"plan": plan, "task": task, "actor": actor, **fixed, **payload}

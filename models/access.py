@@ -7,9 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from models.directory import roles_of
-from models.org import Person
+from models.org import AgencyKind, Person
 from models.plan import Plan, PlanTask, PlanTaskCoordinator
-from models.workflow import Role
+from models.workflow import TRANSITIONS, Action, Role, TaskStatus, allowed_actions
 
 SEE_ALL = {Role.SECRETARIAT, Role.STANDING_COMMITTEE}
 
@@ -40,3 +40,20 @@ def can_see(session: Session, person: Person, plan_code: str, number: str) -> bo
 def sees_everything(person: Person, task: PlanTask) -> bool:
     """Secretariat and Standing Committee see every task of their organization."""
     return bool(roles_of(person, task, person.organization_id) & SEE_ALL)
+
+
+def is_secretariat(person: Person) -> bool:
+    """Members of the Văn phòng: they review, request explanations and compile reports."""
+    return person.agency is not None and person.agency.kind == AgencyKind.SECRETARIAT.value
+
+
+def sees_reports(person: Person) -> bool:
+    """The secretariat and the Standing Committee read their organization's compiled reports."""
+    return is_secretariat(person) or person.standing_committee
+
+
+def my_actions(person: Person, task: PlanTask) -> list[Action]:
+    """The moves this person may make on this task now: allowed from its status and held by one of their roles."""
+    roles = roles_of(person, task, person.organization_id)
+    status = TaskStatus(task.status)
+    return [action for action in allowed_actions(status) if TRANSITIONS[(status, action)].roles & roles]

@@ -12,7 +12,7 @@ import hmac
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import ForeignKey, Integer, String, select
+from sqlalchemy import ForeignKey, Integer, String, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.audit import record_event
@@ -131,3 +131,13 @@ def person_for_token(session: Session, token: str, now: datetime) -> Person | No
     if found is None or found.expires_at <= now:
         return None
     return session.get(Person, found.person_id)
+
+
+def logout(session: Session, token: str) -> None:
+    """End a session now (the token stops working at once)."""
+    session.execute(delete(ApiSession).where(ApiSession.token_hash == _token_hash(token)))
+
+
+def form_key(token: str) -> str:
+    """The anti-forgery value a portal form must carry: derived from the session token, useless without it."""
+    return hmac.new(token.encode(), b"planflow-form", hashlib.sha256).hexdigest()

@@ -3,32 +3,12 @@ their role allows, the outsider sees nothing, and every action is audited with t
 
 from __future__ import annotations
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from api.app import app
-from models.accounts import set_password
 from models.audit import AuditEvent
 from models.db import Database
-from models.lifecycle import MoveRequest, apply_move
-from models.workflow import Action
-from tests.seeding import seed
-from tests.time import NOW
-
-PASSWORD = "mat-khau-thu-nghiem"
-OFFICE, LEAD, OUTSIDER = "vanthu@vinhtuy.example", "cvxd@vinhtuy.example", "cvvp@haiphong.example"
-
-
-@pytest.fixture
-def client(planflow_env: Database, prefect_harness: None) -> TestClient:
-    seed(planflow_env)
-    with planflow_env.transaction() as session:
-        for email in (OFFICE, LEAD, OUTSIDER):
-            set_password(session, email=email, password=PASSWORD, now=NOW)
-        for number in ("47", "29", "15"):
-            apply_move(session, MoveRequest("vinh-tuy-2026", number, Action.ASSIGN, OFFICE), now=NOW)
-    return TestClient(app)
+from tests.api.people import LEAD, OFFICE, OUTSIDER, PASSWORD
 
 
 def token(client: TestClient, email: str) -> dict[str, str]:

@@ -1,0 +1,314 @@
+"""The agency portal under /portal: server-rendered pages in Vietnamese, usable on a phone.
+
+A person logs in, sees their unit's tasks coloured by deadline, opens one to read its
+history and make their next move (with evidence files), and the secretariat reads and
+compiles the latest report. Moves run through `api.moves.run_move`, the same flows as the
+API and the CLI. The session lives in an HttpOnly, SameSite=Strict cookie and every form
+carries a key derived from it.
+"""
+
+from __future__ import annotations
+
+import hmac
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import jinja2
+from fastapi import APIRouter, Cookie, Depends, Form, HTTPException, Request
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
+
+from api import evidence, reports
+from api.moves import MoveRefusedError, payload_fields, required_fields, run_move
+from models.access import can_see, is_secretariat, my_actions, sees_reports, visible_tasks
+from models.accounts import LoginError, form_key, login, logout, person_for_token
+from models.calendar import local_date
+from models.lifecycle import load_task
+from models.org import Person
+from models.reporting import CATEGORIES, ReportError
+from models.task_history import task_history
+from models.urgency import URGENCY_LABELS_VI, Urgency, urgency
+from models.workflow import ACTION_LABELS_VI, STATUS_LABELS_VI, Action, TaskStatus
+from planflow.runtime import get_database
+from planflow.settings import get_settings
+
+COOKIE = "planflow_session"
+router = APIRouter(prefix="/portal", include_in_schema=False)
+templates = Jinja2Templates(
+    env=jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+)
+# form fields the portal shows for a move; the API also takes `agencies` and `kpi_values`
+FIELD_LABELS = {
+    "note": "Ghi chú",
+    "message": "Nội dung đề nghị phối hợp",
+    "text": "Nội dung",
+    "result": "Kết quả thực hiện",
+    "evidence": "Tài liệu minh chứng (PDF, Word, Excel, ảnh; tối đa 10 MB mỗi tệp)",
+    "period": "Kỳ báo cáo (ví dụ 2026-11 hoặc 2026-Q4)",
+    "comment": "Ý kiến",
+    "reason": "Lý do",
+    "failing": "Kết quả không đạt chỉ tiêu",
+    "new_due_date": "Hạn mới",
+}
+URGENCY_ORDER = [Urgency.OVERDUE, Urgency.DUE_SOON, Urgency.IN_TIME, Urgency.NO_DATE, Urgency.CLOSED]
+
+
+class Visitor:
+    """The person behind the portal cookie, with an open database session and their form key."""
+
+    def __init__(self, session: Session, person: Person, token: str) -> None:
+        self.session, self.person, self.form_key = session, person, form_key(token)
+        self.token = token
+
+
+def visitor(planflow_session: Annotated[str | None, Cookie()] = None) -> Visitor:
+    """The logged-in visitor; anyone else is sent to the login page."""
+    if planflow_session:
+        session = get_database().session()
+        person = person_for_token(session, planflow_session, datetime.now(UTC))
+        if person is not None:
+            return Visitor(session, person, planflow_session)
+        session.close()
+    raise HTTPException(303, "Cần đăng nhập.", headers={"Location": "/portal/login"})
+
+
+Who = Annotated[Visitor, Depends(visitor)]
+
+
+def _check_form_key(who: Visitor, submitted: str) -> None:
+    if not hmac.compare_digest(who.form_key, submitted):
+        who.session.close()
+        raise HTTPException(403, "Biểu mẫu đã hết hạn hoặc không hợp lệ; hãy tải lại trang.")
+
+
+def _page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+    return templates.TemplateResponse(request, name, context, status_code=status)
+
+
+@router.get("/login")
+def login_page(request: Request) -> Response:
+    """The login form."""
+    return _page(request, "login.html", {"error": None, "email": ""})
+
+
+@router.post("/login")
+def login_submit(
+    request: Request,
+    email: Annotated[str, Form(max_length=200)],
+    password: Annotated[str, Form(max_length=200)],
+) -> Response:
+    """Check the password (failures count toward the lockout) and set the session cookie."""
+    with get_database().session() as session:
+        try:
+            token = login(session, email=email, password=password, now=datetime.now(UTC))
+        except LoginError as exc:
+            session.commit()
+            return _page(request, "login.html", {"error": str(exc), "email": email}, status=401)
+        session.commit()
+    response = RedirectResponse("/portal", status_code=303)
+    response.set_cookie(
+        COOKIE, token, max_age=8 * 3600, httponly=True, samesite="strict", secure=request.url.scheme == "https"
+    )
+    return response
+
+
+@router.post("/logout")
+def logout_submit(who: Who, key: Annotated[str, Form()]) -> Response:
+    """End the session at once."""
+    _check_form_key(who, key)
+    with who.session as session:
+        logout(session, who.token)
+        session.commit()
+    response = RedirectResponse("/portal/login", status_code=303)
+    response.delete_cookie(COOKIE)
+    return response
+
+
+@router.get("")
+def my_tasks(request: Request, who: Who) -> Response:
+    """My unit's tasks, the most urgent first, coloured by deadline."""
+    today = local_date(datetime.now(UTC))
+    with who.session as session:
+        rows: list[dict[str, Any]] = []
+        for task, code in visible_tasks(session, who.person):
+            state = urgency(task.status, task.due_date, today)
+            rows.append(
+                {
+                    "task": task,
+                    "plan": code,
+                    "urgency": state,
+                    "label": URGENCY_LABELS_VI[state],
+                    "status": STATUS_LABELS_VI[TaskStatus(task.status)],
+                }
+            )
+        rows.sort(key=lambda row: (URGENCY_ORDER.index(row["urgency"]), row["task"].due_date or today))
+        counts = {state: sum(1 for r in rows if r["urgency"] is state) for state in URGENCY_ORDER}
+        return _page(
+            request,
+            "tasks.html",
+            {"who": who, "rows": rows, "counts": counts, "labels": URGENCY_LABELS_VI, "today": today},
+        )
+
+
+def _task_page(request: Request, who: Visitor, plan: str, number: str, message: str | None, status: int) -> Response:
+    session = who.session
+    if not can_see(session, who.person, plan, number):
+        raise HTTPException(404, "Không có nhiệm vụ này trong phạm vi của bạn.")
+    task, _plan = load_task(session, plan, number)
+    view = task_history(session, plan, number)
+    forms = [
+        {
+            "action": action.value,
+            "label": ACTION_LABELS_VI[action],
+            "fields": [(name, FIELD_LABELS[name]) for name in payload_fields(action) if name in FIELD_LABELS],
+            "required": required_fields(action),
+        }
+        for action in my_actions(who.person, task)
+    ]
+    today = local_date(datetime.now(UTC))
+    state = urgency(task.status, task.due_date, today)
+    context = {
+        "who": who,
+        "view": view,
+        "forms": forms,
+        "message": message,
+        "urgency": state,
+        "urgency_label": URGENCY_LABELS_VI[state],
+    }
+    return _page(request, "task.html", context, status)
+
+
+@router.get("/tasks/{plan}/{number}")
+def task_page(request: Request, plan: str, number: str, who: Who, done: str | None = None) -> Response:
+    """A task with its history and the forms for the moves I may make now."""
+    message = f"Đã {ACTION_LABELS_VI[Action(done)]}." if done in set(Action) else None
+    with who.session:
+        return _task_page(request, who, plan, number, message, 200)
+
+
+@router.post("/tasks/{plan}/{number}")
+async def task_move(request: Request, plan: str, number: str, who: Who) -> Response:
+    """Make one move from the task page: store its evidence files, then run the step's flow."""
+    form = await request.form()
+    _check_form_key(who, str(form.get("key", "")))
+    with who.session:
+        if not can_see(who.session, who.person, plan, number):
+            raise HTTPException(404, "Không có nhiệm vụ này trong phạm vi của bạn.")
+        actor = who.person.email or ""
+    try:
+        action = Action(str(form.get("action", "")))
+    except ValueError:
+        return _refused(request, who, plan, number, "Thao tác không hợp lệ.", 422)
+    root = get_settings().home / "evidence"
+    try:
+        references = [await _store(root, plan, number, f) for f in form.getlist("evidence") if _chosen(f)]
+    except evidence.EvidenceError as exc:
+        return _refused(request, who, plan, number, str(exc), 413 if "quá lớn" in str(exc) else 422)
+    payload = _payload(action, form, references)
+    try:
+        run_move(action, plan, number, actor, payload, expected_version=_int(form.get("version")))
+    except MoveRefusedError as refused:
+        for reference in references:
+            evidence.remove(root, reference)
+        return _refused(request, who, plan, number, refused.message, refused.status)
+    return RedirectResponse(f"/portal/tasks/{plan}/{number}?done={action.value}", status_code=303)
+
+
+def _chosen(item: Any) -> bool:
+    return isinstance(item, UploadFile) and bool(item.filename)
+
+
+async def _store(root: Path, plan: str, number: str, upload: Any) -> str:
+    content = await upload.read(evidence.MAX_BYTES + 1)
+    return evidence.store(root, plan, number, upload.filename or "", content)
+
+
+def _payload(action: Action, form: Any, references: list[str]) -> dict[str, Any]:
+    payload: dict[str, Any] = {}
+    required = required_fields(action)
+    for name in payload_fields(action):
+        if name == "evidence":
+            payload[name] = references
+        elif name == "failing":
+            payload[name] = form.get(name) == "on"
+        elif name in FIELD_LABELS:
+            value = str(form.get(name, "")).strip()
+            if value or name in required:
+                payload[name] = value
+    return payload
+
+
+def _int(value: Any) -> int | None:
+    return int(value) if isinstance(value, str) and value.isdigit() else None
+
+
+def _refused(request: Request, who: Visitor, plan: str, number: str, message: str, status: int) -> Response:
+    with get_database().session() as session:
+        who.session = session
+        return _task_page(request, who, plan, number, f"Không thực hiện được: {message}", status)
+
+
+@router.get("/tasks/{plan}/{number}/evidence/{stored}")
+def evidence_file(plan: str, number: str, stored: str, who: Who) -> Response:
+    """An evidence file of a task I can see."""
+    with who.session:
+        visible = can_see(who.session, who.person, plan, number)
+    path = evidence.stored_path(get_settings().home / "evidence", plan, number, stored) if visible else None
+    if path is None:
+        raise HTTPException(404, "Không có tệp này trong phạm vi của bạn.")
+    return FileResponse(path, filename=path.name, content_disposition_type="attachment")
+
+
+@router.get("/report")
+def report_page(request: Request, who: Who, done: str | None = None) -> Response:
+    """The latest compiled report of my organization (secretariat and Standing Committee)."""
+    with who.session:
+        if not sees_reports(who.person):
+            raise HTTPException(403, "Chỉ Văn phòng Đảng ủy và Ban Thường vụ xem báo cáo tổng hợp.")
+        stored = reports.stored_reports(who.session, who.person)
+        latest = reports.report_summary(stored[0]) if stored else None
+        context = {
+            "who": who,
+            "latest": latest,
+            "others": [reports.report_summary(r) for r in stored[1:6]],
+            "categories": CATEGORIES,
+            "can_compile": is_secretariat(who.person),
+            "message": "Đã tổng hợp báo cáo." if done else None,
+        }
+        return _page(request, "report.html", context)
+
+
+@router.post("/report")
+def report_compile(
+    request: Request, who: Who, key: Annotated[str, Form()], period: Annotated[str, Form(max_length=10)]
+) -> Response:
+    """Compile a period's report through the compile-report flow (secretariat only)."""
+    _check_form_key(who, key)
+    with who.session:
+        try:
+            reports.compile_for(who.session, who.person, period.strip())
+        except reports.ReportAccessError as exc:
+            raise HTTPException(403, str(exc)) from exc
+        except ReportError as exc:
+            raise HTTPException(422, str(exc)) from exc
+    return RedirectResponse("/portal/report?done=1", status_code=303)
+
+
+@router.get("/reports/{report_id}/{name}")
+def report_download(report_id: int, name: str, who: Who) -> Response:
+    """One file of a compiled report; the HTML opens in the browser, Word and Excel download."""
+    with who.session:
+        path = reports.report_file(who.session, who.person, report_id, name)
+    if path is None:
+        raise HTTPException(404, "Không có tệp báo cáo này trong phạm vi của bạn.")
+    disposition = "inline" if path.suffix == ".html" else "attachment"
+    return FileResponse(
+        path, media_type=reports.MEDIA_TYPES[path.suffix], filename=path.name, content_disposition_type=disposition
+    )

@@ -1,0 +1,134 @@
+"""The portal as its people use it: log in, see my tasks by deadline colour, make my moves with files;
+the secretariat approves and reads the report; forged or hostile forms change nothing."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from api.app import app
+from models.audit import AuditEvent
+from models.db import Database
+from tests.api.people import LEAD, OFFICE, OUTSIDER, PASSWORD
+
+TASK = "/portal/tasks/vinh-tuy-2026/47"
+PDF = b"%PDF-1.7\n% bien ban hoi nghi\n"
+
+
+def logged_in(email: str) -> TestClient:
+    """A browser-like client (its own cookies) logged in as one person."""
+    browser = TestClient(app)
+    response = browser.post("/portal/login", data={"email": email, "password": PASSWORD}, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/portal"
+    cookie = response.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie
+    return browser
+
+
+def form_key(page: str) -> str:
+    found = re.search(r'name="key" value="([0-9a-f]{64})"', page)
+    assert found, "the page carries the form key"
+    return found.group(1)
+
+
+def audit_count(database: Database) -> int:
+    with database.session() as session:
+        return session.scalar(select(func.count()).select_from(AuditEvent)) or 0
+
+
+def test_pages_need_a_login_and_a_wrong_password_says_so(client: TestClient) -> None:
+    anonymous = TestClient(app)
+    assert anonymous.get("/portal", follow_redirects=False).headers["location"] == "/portal/login"
+    refused = anonymous.post("/portal/login", data={"email": LEAD, "password": "sai mat khau"})
+    assert refused.status_code == 401 and "Sai thư điện tử hoặc mật khẩu" in refused.text
+    assert 'name="viewport"' in anonymous.get("/portal/login").text  # usable on a phone
+
+
+def test_my_tasks_are_coloured_by_deadline(client: TestClient) -> None:
+    lead_page = logged_in(LEAD).get("/portal").text
+    urgencies = re.findall(r'data-urgency="(\w+)"', lead_page)
+    assert urgencies and set(urgencies) <= {"overdue", "due_soon", "in_time", "no_date", "closed"}
+    assert 'href="/portal/tasks/vinh-tuy-2026/47"' in lead_page
+    outsider_page = logged_in(OUTSIDER).get("/portal").text
+    assert "vinh-tuy-2026" not in outsider_page
+    assert logged_in(OUTSIDER).get(TASK).status_code == 404
+
+
+def test_the_lead_submits_with_a_file_and_the_secretariat_approves(client: TestClient, planflow_env: Database) -> None:
+    lead = logged_in(LEAD)
+    page = lead.get(TASK).text
+    assert 'data-action="acknowledge"' in page and 'data-action="approve"' not in page
+    key = form_key(page)
+    assert lead.post(TASK, data={"key": key, "action": "acknowledge"}).status_code == 200
+    submitted = lead.post(
+        TASK,
+        data={"key": key, "action": "submit", "result": "Đã tổ chức hội nghị <script>alert(1)</script>"},
+        files={"evidence": ("../Biên bản hội nghị.pdf", PDF, "application/pdf")},
+    )
+    assert submitted.status_code == 200 and "Đã nộp kết quả." in submitted.text
+    assert "<script>alert(1)</script>" not in submitted.text and "&lt;script&gt;" in submitted.text
+    link = re.search(r'href="(/portal/tasks/vinh-tuy-2026/47/evidence/[^"]+Bien-ban-hoi-nghi\.pdf)"', submitted.text)
+    assert link, "the submission lists its evidence file"
+
+    office = logged_in(OFFICE)
+    review = office.get(TASK).text
+    assert 'data-action="approve"' in review and 'data-action="return"' in review
+    assert office.get(link.group(1)).content == PDF  # the secretariat reads the evidence
+    approved = office.post(TASK, data={"key": form_key(review), "action": "approve", "version": _version(review)})
+    assert approved.status_code == 200 and "hoàn thành" in approved.text
+    history = approved.text[approved.text.index('id="history"') :]
+    assert history.index("Vũ Thị Lan") < history.rindex("Phạm Minh Đức")  # named, in order
+    assert audit_count(planflow_env) > 0
+
+
+def _version(page: str) -> str:
+    found = re.search(r'name="version" value="(\d+)"', page)
+    assert found
+    return found.group(1)
+
+
+def test_forged_stale_and_bad_forms_change_nothing(client: TestClient, planflow_env: Database) -> None:
+    lead = logged_in(LEAD)
+    page = lead.get(TASK).text
+    before = audit_count(planflow_env)
+    forged = lead.post(TASK, data={"key": "0" * 64, "action": "acknowledge"})
+    assert forged.status_code == 403 and "Biểu mẫu" in forged.text
+    stale = lead.post(TASK, data={"key": form_key(page), "action": "acknowledge", "version": "0"})
+    assert stale.status_code == 409 and "Không thực hiện được" in stale.text
+    unknown = lead.post(TASK, data={"key": form_key(page), "action": "drop_table"})
+    assert unknown.status_code == 422
+    wrong_file = lead.post(
+        TASK,
+        data={"key": form_key(page), "action": "acknowledge"},
+        files={"evidence": ("bao-cao.exe", b"MZ\x90", "application/octet-stream")},
+    )
+    assert wrong_file.status_code == 422 and "Chỉ nhận tệp" in wrong_file.text
+    assert audit_count(planflow_env) == before
+    assert 'id="status">đã giao<' in lead.get(TASK).text
+
+
+def test_the_secretariat_compiles_and_reads_the_report(client: TestClient) -> None:
+    office = logged_in(OFFICE)
+    page = office.get("/portal/report").text
+    assert "Chưa có báo cáo nào" in page
+    compiled = office.post("/portal/report", data={"key": form_key(page), "period": "2026-Q1"})
+    assert compiled.status_code == 200 and "Đã tổng hợp báo cáo." in compiled.text
+    files = re.findall(r'href="(/portal/reports/\d+/[^"]+)"', compiled.text)
+    assert sorted(f.rsplit(".", 1)[1] for f in files) == ["docx", "html", "xlsx"]
+    docx = office.get(next(f for f in files if f.endswith(".docx")))
+    assert docx.status_code == 200 and docx.content.startswith(b"PK")
+    assert office.get(files[0].rsplit("/", 1)[0] + "/..%2F..%2Fetc%2Fpasswd").status_code == 404
+    lead = logged_in(LEAD)
+    assert lead.get("/portal/report").status_code == 403
+    assert lead.get(files[0]).status_code == 404
+
+
+def test_logout_ends_the_session(client: TestClient) -> None:
+    lead = logged_in(LEAD)
+    page = lead.get("/portal").text
+    token = lead.cookies["planflow_session"]
+    assert lead.post("/portal/logout", data={"key": form_key(page)}, follow_redirects=False).status_code == 303
+    replayed = TestClient(app, cookies={"planflow_session": token})  # the old cookie, kept by an attacker
+    assert replayed.get("/portal", follow_redirects=False).status_code == 303
