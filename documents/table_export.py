@@ -15,6 +15,7 @@ TABLE_HEADER = [
     "Chỉ tiêu (KPI)",
     "Thời gian hoàn thành",
     "Ghi chú",
+    "Độ mật",
 ]
 
 
@@ -30,7 +31,7 @@ def table_rows(document: PlanDocument) -> list[tuple[str, list[str]]]:
     titles = {s.number: s.title for s in document.sections}
     for number in order:
         if number is not None:
-            rows.append(("section", [number, "", titles[number]] + [""] * 7))
+            rows.append(("section", [number, "", titles[number]] + [""] * (len(TABLE_HEADER) - 3)))
         for task in by_section.get(number, []):
             rows.append(
                 (
@@ -46,6 +47,7 @@ def table_rows(document: PlanDocument) -> list[tuple[str, list[str]]]:
                         task.kpi_text,
                         task.deadline,
                         task.notes,
+                        "Mật" if task.classified else "",
                     ],
                 )
             )

@@ -28,6 +28,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "kpi_text": ("chỉ tiêu (kpi)", "chỉ tiêu"),
     "deadline": ("thời gian hoàn thành", "thời hạn hoàn thành", "thời hạn"),
     "notes": ("ghi chú",),
+    "classified": ("độ mật",),
 }
 REQUIRED_COLUMNS = ("number", "description", "lead_agency", "expected_result", "deadline")
 COLUMN_TITLES_VI = {
@@ -163,6 +164,7 @@ def _task(values: dict[str, str]) -> TaskRecord:
         kpi_text=clean_text(values.get("kpi_text", "")) or measurable_sentences(description, result),
         deadline=clean_text(values.get("deadline", "")),
         notes=clean_text(values.get("notes", "")),
+        classified=clean_text(values.get("classified", "")).lower() == "mật",
         source_row=int(values["_row"]),
     )
 

@@ -48,6 +48,7 @@ class _Task(_Strict):
     kpi_text: str = ""
     deadline: str = ""
     notes: str = ""
+    classified: bool = False
 
 
 class _Plan(_Strict):

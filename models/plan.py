@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -92,6 +93,7 @@ class PlanTask(Timestamped, Base):
     deadline_checkpoints: Mapped[list[str]] = mapped_column(JsonDoc, default=list)
     upstream_body: Mapped[str | None] = mapped_column(String(300))
     awaited_event: Mapped[str | None] = mapped_column(Text)
+    classified: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     status: Mapped[str] = mapped_column(String(30), default="imported", server_default="imported", index=True)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     status_changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

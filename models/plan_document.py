@@ -47,6 +47,7 @@ class TaskRecord:
     kpi_text: str = ""
     deadline: str = ""
     notes: str = ""
+    classified: bool = False  # "mật": its content never leaves planflow through e-mail or webhooks
     source_row: int | None = None
 
 
@@ -71,6 +72,8 @@ class PlanDocument:
         data = asdict(self)
         for task in data["tasks"]:
             task.pop("source_row", None)
+            if not task["classified"]:
+                del task["classified"]  # written only for the few classified tasks
         return data
 
 

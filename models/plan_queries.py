@@ -76,6 +76,7 @@ def task_view(task: PlanTask, plan_code: str, waiting_on: list[str] | None = Non
             "event": task.awaited_event,
         },
         "notes": task.notes,
+        "classified": task.classified,
     }
 
 
@@ -190,6 +191,7 @@ def _task_record(task: PlanTask) -> TaskRecord:
         kpi_text=task.kpi_text,
         deadline=task.deadline_text,
         notes=task.notes,
+        classified=task.classified,
     )
 
 

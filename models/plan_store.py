@@ -205,6 +205,7 @@ def _task_fields(
     task.expected_result = record.expected_result
     task.kpi_text = record.kpi_text
     task.notes = record.notes
+    task.classified = record.classified
     task.deadline_text = deadline.text
     task.deadline_kind = deadline.kind.value
     task.due_date = deadline.due_date

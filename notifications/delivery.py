@@ -25,6 +25,9 @@ from models.plan import Plan, PlanTask
 from notifications.channels import DeliveryError, SmtpConfig, WebhookConfig, send_email, send_webhook
 from notifications.render import render
 from notifications.vietnamese import moment, running_date
+from planflow.settings import get_settings
+
+CLASSIFIED_TEMPLATE = "classified_notice"
 
 BACKOFF = [timedelta(minutes=m) for m in (1, 5, 15, 60, 240, 720)]
 MAX_ATTEMPTS = 7
@@ -120,7 +123,7 @@ def send_claimed(
         assert row is not None
         try:
             channel, address, message_context = _prepare(session, row)
-            rendered = render(row.template, message_context)
+            rendered = render(CLASSIFIED_TEMPLATE if message_context["classified"] else row.template, message_context)
         except DeliveryError as exc:
             return _record(database, notification_id, now, exc, None)
         key = row.idempotency_key
@@ -168,7 +171,9 @@ def _prepare(session: Session, row: Notification) -> tuple[str, str, dict[str, A
     """Channel, address and template context of a row (its task and escalation read as they are now)."""
     agency = session.get(Agency, row.recipient_agency_id) if row.recipient_agency_id else None
     person = session.get(Person, row.recipient_person_id) if row.recipient_person_id else None
-    if agency is not None and agency.webhook_url:
+    task = session.get(PlanTask, row.task_id) if row.task_id else None
+    classified = task is not None and task.classified
+    if agency is not None and agency.webhook_url and not classified:
         channel, address = "webhook", agency.webhook_url
     elif agency is not None and agency.email:
         channel, address = "email", agency.email
@@ -178,7 +183,23 @@ def _prepare(session: Session, row: Notification) -> tuple[str, str, dict[str, A
         who = agency.name if agency else (person.full_name if person else "?")
         raise DeliveryError(f"{who} chưa có địa chỉ thư hay webhook trong danh bạ", permanent=True)
     recipient = agency.name if agency else (f"đồng chí {person.full_name}" if person else "")
-    return channel, address, _context(session, row, recipient)
+    if classified:
+        assert task is not None
+        return channel, address, _classified_context(session, row, task, recipient)
+    return channel, address, {**_context(session, row, recipient), "classified": False}
+
+
+def _classified_context(session: Session, row: Notification, task: PlanTask, recipient: str) -> dict[str, Any]:
+    """A "mật" task's message says only that there is news and where to read it: no number, text or names."""
+    plan = session.get(Plan, task.plan_id)
+    organization = session.get(Organization, plan.organization_id) if plan else None
+    return {
+        "classified": True,
+        "recipient": recipient,
+        "organization": organization.name if organization else "",
+        "key": row.idempotency_key,
+        "portal_url": get_settings().portal_url,
+    }
 
 
 def _context(session: Session, row: Notification, recipient: str) -> dict[str, Any]:

@@ -23,6 +23,7 @@ OWN_TEMPLATES = {
     "progress_missing",
     "upstream_check",
     "report_compiled",
+    "classified_notice",
 }
 
 

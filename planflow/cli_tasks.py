@@ -118,6 +118,27 @@ def cmd_task_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_task_classify(args: argparse.Namespace) -> int:
+    """Mark a task "mật" (or not): its messages then carry no content and never go to webhooks."""
+    from datetime import UTC
+
+    from models.classification import set_classified
+    from planflow.runtime import get_database
+
+    with get_database().transaction() as session:
+        changed = set_classified(
+            session,
+            plan_code=args.plan,
+            number=args.number,
+            classified=not args.off,
+            actor_email=args.actor,
+            now=datetime.now(UTC),
+        )
+    state = "không mật" if args.off else "mật"
+    _print(args, {"changed": changed, "classified": not args.off}, f"Nhiệm vụ {args.plan}/{args.number}: {state}.")
+    return 0
+
+
 def add_task_commands(groups: Any, add: Any) -> None:
     """Register `planflow task <step>` and `planflow task show`."""
     steps = groups.add_parser("task", help="one step of a task's life").add_subparsers(dest="step", required=True)
@@ -132,6 +153,11 @@ def add_task_commands(groups: Any, add: Any) -> None:
             parser.add_argument("--all", action="store_true", help="assign every not-yet-assigned task of the plan")
         for dest, flags, extra in options:
             parser.add_argument(*flags, dest=dest, **extra)
+    classify = add(steps, "classify", cmd_task_classify, "mark a task 'mật' (classified) or, with --off, not")
+    classify.add_argument("plan")
+    classify.add_argument("number")
+    classify.add_argument("--as", dest="actor", required=True, help="e-mail of the secretariat member")
+    classify.add_argument("--off", action="store_true", help="no longer classified")
     show = add(steps, "show", cmd_task_show, "a task with its history")
     show.add_argument("plan")
     show.add_argument("number")

@@ -31,6 +31,10 @@ class Settings(BaseSettings):
         default=None, description="Or the Prefect Secret block 'planflow-smtp-password'."
     )
     smtp_sender: str = "planflow@localhost"
+    portal_url: str = Field(
+        default="http://127.0.0.1:8080/portal",
+        description="Portal address, named in 'mật' task messages.",
+    )
     webhook_secret: SecretStr | None = Field(
         default=None, description="Or the Prefect Secret block 'planflow-webhook-secret'."
     )

@@ -38,3 +38,14 @@ def test_excel_export_has_one_row_per_task_and_section(tmp_path: Path) -> None:
     assert sheet.max_row == 1 + len(plan.tasks) + len(plan.sections)
     assert sheet["A1"].value == "STT"
     assert sheet.auto_filter.ref is not None
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".xlsx", ".docx"])
+def test_a_classified_task_stays_classified_through_every_format(suffix: str, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    original = read_plan(PLANS / "vinh-tuy-2026.yaml")
+    marked = replace(original, tasks=[replace(t, classified=t.number == "42") for t in original.tasks])
+    again = read_plan(write_plan(marked, tmp_path / f"plan{suffix}"))
+    assert [t.number for t in again.tasks if t.classified] == ["42"]
+    assert again.to_dict() == marked.to_dict()

@@ -173,3 +173,33 @@ def _context() -> dict:
             "upstream_body": "",
         },
     }
+
+
+def test_a_classified_task_never_reaches_a_webhook_and_its_mail_carries_no_content(
+    db: Database, smtp_server: SmtpServer, webhook_server: WebhookServer
+) -> None:
+    from models.classification import set_classified
+    from models.lifecycle import NotAuthorizedError
+
+    with db.transaction() as session:
+        session.execute(
+            update(Agency).where(Agency.name == "Ban Xây dựng Đảng").values(webhook_url=webhook_server.url("/xd"))
+        )
+        with pytest.raises(NotAuthorizedError):  # the lead agency cannot decide what is classified
+            set_classified(
+                session, plan_code=VT, number="47", classified=True, actor_email="cvxd@vinhtuy.example", now=NOW
+            )
+        assert set_classified(
+            session, plan_code=VT, number="47", classified=True, actor_email="vanthu@vinhtuy.example", now=NOW
+        )
+    move(db, "47", Action.ASSIGN, "vanthu@vinhtuy.example")  # lead: Ban Xây dựng Đảng, which has a webhook
+    report = deliver_pending(db, channels(smtp_server), now=NOW)
+    assert report.sent == 1 and webhook_server.received == []
+    [message] = smtp_server.messages
+    assert message["To"] == "banxaydung@vinhtuy.example"
+    assert message["Subject"] == "[planflow] Có thông tin mới về một nhiệm vụ mật"
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    html = message.get_body(preferencelist=("html",)).get_content()
+    for secret in ("Tổ chức phổ biến", "nhiệm vụ 47", "vinh-tuy-2026", "31 tháng 12", "Chủ trì"):
+        assert secret not in message["Subject"] + text + html
+    assert "http://127.0.0.1:8080/portal" in text
