@@ -25,7 +25,7 @@ from api import evidence, reports
 from api.moves import MoveRefusedError, payload_fields, required_fields, run_move
 from models.access import can_see, is_secretariat, my_actions, sees_reports, visible_tasks
 from models.accounts import LoginError, form_key, login, logout, person_for_token
-from models.calendar import local_date
+from models.calendar import VIETNAM, local_date
 from models.lifecycle import load_task
 from models.org import Person
 from models.reporting import CATEGORIES, ReportError
@@ -44,6 +44,26 @@ templates = Jinja2Templates(
         undefined=jinja2.StrictUndefined,
     )
 )
+
+
+def _local_time(iso: str | None) -> str:
+    """An ISO moment as Hà Nội time, dd/mm/yyyy HH:MM."""
+    return datetime.fromisoformat(iso).astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M") if iso else ""
+
+
+def _day(iso: str | None) -> str:
+    return datetime.fromisoformat(iso).strftime("%d/%m/%Y") if iso else ""
+
+
+def _action_vi(code: str) -> str:
+    return ACTION_LABELS_VI[Action(code)] if code in set(Action) else code.replace("_", " ")
+
+
+def _status_vi(code: str | None) -> str:
+    return STATUS_LABELS_VI[TaskStatus(code)] if code in set(TaskStatus) else ""
+
+
+templates.env.filters.update(local_time=_local_time, day=_day, action_vi=_action_vi, status_vi=_status_vi)
 # form fields the portal shows for a move; the API also takes `agencies` and `kpi_values`
 FIELD_LABELS = {
     "note": "Ghi chú",

@@ -8,7 +8,6 @@ go to $PLANFLOW_SCREENSHOTS (default: test-artifacts/screenshots).
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -19,40 +18,16 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.browser import CHROMIUM, FLAGS, SHOTS, need_browser
 from tests.notifications.conftest import free_port
 from tests.paths import ROOT
 
 pytestmark = pytest.mark.browser
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SHOTS = Path(os.environ.get("PLANFLOW_SCREENSHOTS", ROOT / "test-artifacts" / "screenshots"))
-
-
-def _need_browser() -> None:
-    missing = None
-    if not Path(CHROMIUM).exists():
-        missing = "Chromium is not installed (Debian package 'chromium')"
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        missing = "the Python package 'playwright' is not installed"
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI runs the browser check: {missing}")
-        pytest.skip(missing)
 
 
 @pytest.fixture
 def service(tmp_path: Path) -> Iterator[str]:
-    _need_browser()
+    need_browser()
     port = free_port()
     env = {
         **os.environ,
