@@ -12,12 +12,14 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Request, UploadFile
 from fastapi.exception_handlers import http_exception_handler
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import evidence, portal, reports
+from api.inputs import CleanPayload, CleanText, PathCode
 from api.limits import RequestGuard
 from api.moves import MoveRefusedError, run_move
 from models.access import can_see, sees_reports, visible_tasks
@@ -46,6 +48,12 @@ async def portal_errors(request: Request, exc: StarletteHTTPException) -> Respon
     return await http_exception_handler(request, exc)
 
 
+@app.exception_handler(DataError)
+async def refused_by_the_database(request: Request, exc: DataError) -> Response:
+    """A value the database cannot hold (the checks at the door should have caught it): 422, nothing written."""
+    return JSONResponse({"detail": "Dữ liệu không hợp lệ (cơ sở dữ liệu không nhận giá trị này)."}, status_code=422)
+
+
 @app.get("/", include_in_schema=False)
 def home() -> RedirectResponse:
     """People who open the server's address land on the portal."""
@@ -55,17 +63,17 @@ def home() -> RedirectResponse:
 class Credentials(BaseModel):
     """E-mail and password."""
 
-    email: str = Field(max_length=200)
-    password: str = Field(max_length=200)
+    email: CleanText = Field(max_length=200)
+    password: CleanText = Field(max_length=200)
 
 
 class MoveIn(BaseModel):
     """One move on a task; `expected_version` is the version the person saw."""
 
     action: Action
-    payload: dict[str, Any] = Field(default_factory=dict)
+    payload: CleanPayload = Field(default_factory=dict)
     expected_version: int | None = None
-    idempotency_key: str | None = Field(default=None, max_length=200)
+    idempotency_key: CleanText | None = Field(default=None, max_length=200)
 
 
 def _now() -> datetime:
@@ -124,7 +132,7 @@ def get_tasks(who: Who) -> list[dict[str, Any]]:
 
 
 @app.get("/api/tasks/{plan}/{number}")
-def get_task(plan: str, number: str, who: Who) -> dict[str, Any]:
+def get_task(plan: PathCode, number: PathCode, who: Who) -> dict[str, Any]:
     """One task with its history (404 when it is not mine to see)."""
     session, person = who
     with session:
@@ -134,7 +142,7 @@ def get_task(plan: str, number: str, who: Who) -> dict[str, Any]:
 
 
 @app.post("/api/tasks/{plan}/{number}/evidence")
-async def post_evidence(plan: str, number: str, file: UploadFile, who: Who) -> dict[str, Any]:
+async def post_evidence(plan: PathCode, number: PathCode, file: UploadFile, who: Who) -> dict[str, Any]:
     """Upload an evidence file for a task I can see; list the returned reference in my submission."""
     session, person = who
     with session:
@@ -149,7 +157,7 @@ async def post_evidence(plan: str, number: str, file: UploadFile, who: Who) -> d
 
 
 @app.post("/api/tasks/{plan}/{number}/moves")
-def post_move(plan: str, number: str, move: MoveIn, who: Who) -> dict[str, Any]:
+def post_move(plan: PathCode, number: PathCode, move: MoveIn, who: Who) -> dict[str, Any]:
     """Make a move with my own authority through its step flow (403 wrong actor, 409 wrong status or changed
     meanwhile, 422 missing or unknown fields)."""
     session, person = who
@@ -174,7 +182,7 @@ def post_move(plan: str, number: str, move: MoveIn, who: Who) -> dict[str, Any]:
 class ReportIn(BaseModel):
     """The period to compile: 2026-03, 2026-Q2, 2026-H1 or 2026."""
 
-    period: str = Field(max_length=10)
+    period: CleanText = Field(max_length=10)
 
 
 @app.post("/api/reports")
@@ -202,7 +210,7 @@ def get_reports(who: Who) -> list[dict[str, Any]]:
 
 
 @app.get("/api/reports/{report_id}/files/{name}", response_class=FileResponse)
-def get_report_file(report_id: int, name: str, who: Who) -> FileResponse:
+def get_report_file(report_id: int, name: PathCode, who: Who) -> FileResponse:
     """Download one file of a report (.docx, .xlsx or .html)."""
     session, person = who
     with session:

@@ -39,18 +39,24 @@ class RequestGuard:
             await _refuse(send)
             return
         received = 0
-        started = False
+        too_large = started = False
 
         async def counted_receive() -> Message:
-            nonlocal received
+            nonlocal received, too_large
             message = await receive()
             received += len(message.get("body", b""))
             if received > self.max_body:
+                too_large = True
                 raise _TooLargeError
             return message
 
         async def guarded_send(message: Message) -> None:
             nonlocal started
+            if too_large:  # whatever the app made of the cut-off body, the answer is 413
+                if not started:
+                    started = True
+                    await _refuse(send)
+                return
             if message["type"] == "http.response.start":
                 started = True
                 message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
@@ -60,6 +66,7 @@ class RequestGuard:
             await self.app(scope, counted_receive, guarded_send)
         except _TooLargeError:
             if not started:
+                started = True
                 await _refuse(send)
 
 

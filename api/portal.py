@@ -22,13 +22,14 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from api import evidence, reports
+from api.inputs import refuse_control_characters
 from api.moves import MoveRefusedError, payload_fields, required_fields, run_move
 from models.access import can_see, is_secretariat, my_actions, sees_reports, visible_tasks
 from models.accounts import LoginError, form_key, login, logout, person_for_token
 from models.calendar import VIETNAM, local_date
 from models.lifecycle import load_task
 from models.org import Person
-from models.reporting import CATEGORIES, ReportError
+from models.reporting import CATEGORIES
 from models.task_history import task_history
 from models.urgency import URGENCY_LABELS_VI, Urgency, urgency
 from models.workflow import ACTION_LABELS_VI, STATUS_LABELS_VI, Action, TaskStatus
@@ -125,6 +126,10 @@ def login_submit(
     password: Annotated[str, Form(max_length=200)],
 ) -> Response:
     """Check the password (failures count toward the lockout) and set the session cookie."""
+    try:
+        refuse_control_characters([email, password])
+    except ValueError as exc:
+        return _page(request, "login.html", {"error": str(exc), "email": ""}, status=422)
     with get_database().session() as session:
         try:
             token = login(session, email=email, password=password, now=datetime.now(UTC))
@@ -233,11 +238,13 @@ async def task_move(request: Request, plan: str, number: str, who: Who) -> Respo
         return _refused(request, who, plan, number, str(exc), 413 if "quá lớn" in str(exc) else 422)
     payload = _payload(action, form, references)
     try:
+        refuse_control_characters(payload)
         run_move(action, plan, number, actor, payload, expected_version=_int(form.get("version")))
-    except MoveRefusedError as refused:
+    except (MoveRefusedError, ValueError) as refused:
         for reference in references:
             evidence.remove(root, reference)
-        return _refused(request, who, plan, number, refused.message, refused.status)
+        status = refused.status if isinstance(refused, MoveRefusedError) else 422
+        return _refused(request, who, plan, number, str(refused), status)
     return RedirectResponse(f"/portal/tasks/{plan}/{number}?done={action.value}", status_code=303)
 
 
@@ -313,10 +320,11 @@ def report_compile(
     _check_form_key(who, key)
     with who.session:
         try:
+            refuse_control_characters(period)
             reports.compile_for(who.session, who.person, period.strip())
         except reports.ReportAccessError as exc:
             raise HTTPException(403, str(exc)) from exc
-        except ReportError as exc:
+        except ValueError as exc:  # ReportError is one
             raise HTTPException(422, str(exc)) from exc
     return RedirectResponse("/portal/report?done=1", status_code=303)
 

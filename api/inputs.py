@@ -1,0 +1,32 @@
+"""Text that may enter the database: no control characters (PostgreSQL refuses NUL; the others have no place
+in a plan), checked at the door so a request carrying them is a clear 422 and changes nothing."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from fastapi import Path
+from pydantic import AfterValidator
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def refuse_control_characters(value: Any) -> Any:
+    """The value itself, or ValueError when a string in it (at any depth) holds a control character."""
+    if isinstance(value, str) and _CONTROL.search(value):
+        raise ValueError("văn bản chứa ký tự điều khiển không hợp lệ")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            refuse_control_characters(key)
+            refuse_control_characters(item)
+    if isinstance(value, list):
+        for item in value:
+            refuse_control_characters(item)
+    return value
+
+
+CleanText = Annotated[str, AfterValidator(refuse_control_characters)]
+CleanPayload = Annotated[dict[str, Any], AfterValidator(refuse_control_characters)]
+# a plan code or a task number in a URL ("vinh-tuy-2026", "47", "I.1")
+PathCode = Annotated[str, Path(max_length=100, pattern=r"^[^\x00-\x1f\x7f/\\]+$")]
