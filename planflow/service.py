@@ -73,6 +73,42 @@ def prefect_server() -> Iterator[str]:
         log.close()
 
 
+@contextmanager
+def portal_server(api_url: str) -> Iterator[str | None]:
+    """The agency portal and HTTP API (`planflow api`) beside the Prefect server, its moves run on that API."""
+    settings = get_settings()
+    if not settings.portal_port:
+        yield None
+        return
+    env = {**os.environ, "PREFECT_API_URL": api_url}
+    log = (settings.home / "portal.log").open("ab")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "planflow.cli",
+            "api",
+            "--host",
+            settings.portal_host,
+            "--port",
+            str(settings.portal_port),
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        yield f"http://{settings.portal_host}:{settings.portal_port}/portal"
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+        log.close()
+
+
 def database_is_empty() -> bool:
     """True before any plan has been imported."""
     from sqlalchemy import select
@@ -125,7 +161,7 @@ def serve() -> int:
 
 
 def _serve_with_server(database_url: str) -> None:
-    with prefect_server() as api_url:
+    with prefect_server() as api_url, portal_server(api_url) as portal_url:
         ui_url = api_url.removesuffix("/api")
         from prefect import serve as prefect_serve
 
@@ -138,5 +174,7 @@ def _serve_with_server(database_url: str) -> None:
             load_sample_directory()
             print(f"Đã nhập kế hoạch mẫu {result['code']} ({result['tasks']} nhiệm vụ) và danh bạ mẫu.", flush=True)
         print(f"planflow đang chạy. Giao diện Prefect: {ui_url}  (Ctrl-C để dừng)", flush=True)
+        if portal_url:
+            print(f"Cổng nhiệm vụ cho các cơ quan và HTTP API: {portal_url}  (/docs: OpenAPI)", flush=True)
         print(f"Cơ sở dữ liệu: {database_url}", flush=True)
         prefect_serve(*all_deployments(), print_starting_message=False)

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
         default=None, description="Or the Prefect Secret block 'planflow-smtp-password'."
     )
     smtp_sender: str = "planflow@localhost"
+    portal_host: str = "127.0.0.1"
+    portal_port: int = Field(default=8080, description="Port of the portal and HTTP API under `serve`; 0: not served.")
     portal_url: str = Field(
         default="http://127.0.0.1:8080/portal",
         description="Portal address, named in 'mật' task messages.",

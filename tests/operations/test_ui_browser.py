@@ -13,7 +13,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -25,14 +24,16 @@ from tests.paths import ROOT
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def service(tmp_path: Path) -> Iterator[str]:
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """`planflow serve` on a fresh home: (Prefect UI address, portal address)."""
     need_browser()
-    port = free_port()
+    port, portal_port = free_port(), free_port()
     env = {
         **os.environ,
-        "PLANFLOW_HOME": str(tmp_path / "home"),
+        "PLANFLOW_HOME": str(tmp_path_factory.mktemp("serve") / "home"),
         "PREFECT_SERVER_API_PORT": str(port),
+        "PLANFLOW_PORTAL_PORT": str(portal_port),
         "PREFECT_SERVER_API_HOST": "127.0.0.1",
     }
     env.pop("PLANFLOW_DATABASE_URL", None)
@@ -58,7 +59,7 @@ def service(tmp_path: Path) -> Iterator[str]:
                 pass
             assert process.poll() is None, process.stdout.read() if process.stdout else "serve stopped"
             time.sleep(1)
-        yield ui
+        yield ui, f"http://127.0.0.1:{portal_port}"
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -67,15 +68,24 @@ def service(tmp_path: Path) -> Iterator[str]:
             process.kill()
 
 
-def test_secretariat_runs_a_review_cycle_from_the_ui(service: str) -> None:
+def test_serve_also_serves_the_portal_and_its_api(service: tuple[str, str]) -> None:
+    _ui, portal = service
+    login = httpx.get(f"{portal}/portal/login", timeout=10)
+    assert login.status_code == 200 and "Đăng nhập cổng nhiệm vụ" in login.text
+    assert "/api/tasks" in httpx.get(f"{portal}/openapi.json", timeout=10).json()["paths"]
+
+
+def test_secretariat_runs_a_review_cycle_from_the_ui(service: tuple[str, str]) -> None:
     from playwright.sync_api import sync_playwright
 
+    ui, _portal = service
+
     SHOTS.mkdir(parents=True, exist_ok=True)
-    deployment = httpx.get(f"{service}/api/deployments/name/review-cycle/on-demand", timeout=10).json()
+    deployment = httpx.get(f"{ui}/api/deployments/name/review-cycle/on-demand", timeout=10).json()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(f"{service}/deployments")
+        page.goto(f"{ui}/deployments")
         page.get_by_text("escalation-sweep").first.wait_for(timeout=30000)
         listing = page.inner_text("body")
         for name in ("escalation-sweep", "deliver-notifications", "review-cycle", "compile-report", "import-plan"):
@@ -83,12 +93,12 @@ def test_secretariat_runs_a_review_cycle_from_the_ui(service: str) -> None:
         assert "At 07:00 AM every day" in listing  # the daily sweep's schedule is active
         page.screenshot(path=str(SHOTS / "deployments.png"))
 
-        page.goto(f"{service}/deployments/deployment/{deployment['id']}")
+        page.goto(f"{ui}/deployments/deployment/{deployment['id']}")
         page.get_by_role("button", name="Run", exact=True).click()
         page.get_by_text("Quick run").first.click()
-        run = _wait_for_run(service, deployment["id"])
+        run = _wait_for_run(ui, deployment["id"])
         assert run["state_type"] == "COMPLETED", run
-        page.goto(f"{service}/runs/flow-run/{run['id']}")
+        page.goto(f"{ui}/runs/flow-run/{run['id']}")
         page.get_by_text("Completed").first.wait_for(timeout=30000)
         page.get_by_role("tab", name="Artifacts").click() if page.get_by_role(
             "tab", name="Artifacts"
