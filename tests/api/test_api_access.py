@@ -122,3 +122,51 @@ def test_api_moves_are_prefect_flow_runs_and_bad_payloads_are_refused(client: Te
     wrong_type = client.post(url, json={"action": "submit", "payload": {"result": "x", "evidence": 5}}, headers=lead)
     assert wrong_type.status_code == 422 and "evidence" in wrong_type.json()["detail"]
     assert client.get("/api/tasks/vinh-tuy-2026/29", headers=lead).json()["status"] == "acknowledged"
+
+
+COORDINATOR, LEADER = "chunhiemubkt@vinhtuy.example", "pbttt@vinhtuy.example"
+
+
+def test_the_whole_life_of_a_task_over_the_api(client: TestClient, planflow_env: Database) -> None:
+    from models.accounts import set_password
+    from tests.time import NOW
+
+    with planflow_env.transaction() as session:
+        for email in (COORDINATOR, LEADER):
+            set_password(session, email=email, password=PASSWORD, now=NOW)
+    lead, office = token(client, LEAD), token(client, OFFICE)
+    coordinator, leader = token(client, COORDINATOR), token(client, LEADER)
+    url = "/api/tasks/vinh-tuy-2026/29/moves"
+
+    def move(headers: dict[str, str], action: str, **payload: object) -> str:
+        response = client.post(url, json={"action": action, "payload": payload}, headers=headers)
+        assert response.status_code == 200, response.text
+        return str(response.json()["to"])
+
+    assert move(lead, "acknowledge") == "acknowledged"
+    assert move(lead, "request_coordination", message="Đề nghị UBKT góp ý dự thảo") == "in_progress"
+    assert move(coordinator, "give_input", text="UBKT thống nhất dự thảo") == "in_progress"
+    assert move(office, "request_explanation", reason="Chưa đạt chỉ tiêu", failing=True) == "explanation_requested"
+    refused = client.post(url, json={"action": "submit_explanation", "payload": {"text": "x"}}, headers=office)
+    assert refused.status_code == 403  # only the lead agency explains
+    assert move(lead, "submit_explanation", text="Chờ ý kiến cấp trên") == "explanation_submitted"
+    assert client.post(url, json={"action": "accept_explanation"}, headers=lead).status_code == 403
+    assert move(leader, "accept_explanation", new_due_date="2026-12-15", comment="Đồng ý") == "in_progress"
+    history = client.get("/api/tasks/vinh-tuy-2026/29", headers=coordinator).json()
+    assert [i["agency"] for i in history["coordination_inputs"]] == ["UBKT Đảng ủy"]
+    assert history["explanations"][0]["decision"] == "accepted" and history["deadline"]["due_date"] == "2026-12-15"
+
+
+def test_reports_over_the_api_are_for_the_secretariat(client: TestClient) -> None:
+    office, lead = token(client, OFFICE), token(client, LEAD)
+    assert client.post("/api/reports", json={"period": "2026-Q1"}, headers=lead).status_code == 403
+    assert client.get("/api/reports", headers=lead).status_code == 403
+    assert client.post("/api/reports", json={"period": "quý 1"}, headers=office).status_code == 422
+    compiled = client.post("/api/reports", json={"period": "2026-q1"}, headers=office)
+    assert compiled.status_code == 200, compiled.text
+    assert compiled.json()["period"] == "2026-Q1" and compiled.json()["figures"]["tasks"] == 58
+    [listed] = client.get("/api/reports", headers=office).json()
+    xlsx = next(name for name in listed["files"] if name.endswith(".xlsx"))
+    download = client.get(f"/api/reports/{listed['id']}/files/{xlsx}", headers=office)
+    assert download.status_code == 200 and download.content.startswith(b"PK")
+    assert client.get(f"/api/reports/{listed['id']}/files/{xlsx}", headers=lead).status_code == 404
