@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import evidence, portal, reports
-from api.inputs import CleanPayload, CleanText, PathCode
+from api.inputs import CleanPayload, CleanText, PathCode, RowId
 from api.limits import RequestGuard
 from api.moves import MoveRefusedError, run_move
 from models.access import can_see, sees_reports, visible_tasks
@@ -210,7 +210,7 @@ def get_reports(who: Who) -> list[dict[str, Any]]:
 
 
 @app.get("/api/reports/{report_id}/files/{name}", response_class=FileResponse)
-def get_report_file(report_id: int, name: PathCode, who: Who) -> FileResponse:
+def get_report_file(report_id: RowId, name: PathCode, who: Who) -> FileResponse:
     """Download one file of a report (.docx, .xlsx or .html)."""
     session, person = who
     with session:

@@ -30,3 +30,5 @@ CleanText = Annotated[str, AfterValidator(refuse_control_characters)]
 CleanPayload = Annotated[dict[str, Any], AfterValidator(refuse_control_characters)]
 # a plan code or a task number in a URL ("vinh-tuy-2026", "47", "I.1")
 PathCode = Annotated[str, Path(max_length=100, pattern=r"^[^\x00-\x1f\x7f/\\]+$")]
+# a row id in a URL: what a 64-bit integer column can hold
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]

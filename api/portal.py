@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from api import evidence, reports
-from api.inputs import refuse_control_characters
+from api.inputs import PathCode, RowId, refuse_control_characters
 from api.moves import MoveRefusedError, payload_fields, required_fields, run_move
 from models.access import can_see, is_secretariat, my_actions, sees_reports, visible_tasks
 from models.accounts import LoginError, form_key, login, logout, person_for_token
@@ -211,7 +211,7 @@ def _task_page(request: Request, who: Visitor, plan: str, number: str, message: 
 
 
 @router.get("/tasks/{plan}/{number}")
-def task_page(request: Request, plan: str, number: str, who: Who, done: str | None = None) -> Response:
+def task_page(request: Request, plan: PathCode, number: PathCode, who: Who, done: str | None = None) -> Response:
     """A task with its history and the forms for the moves I may make now."""
     message = f"Đã {ACTION_LABELS_VI[Action(done)]}." if done in set(Action) else None
     with who.session:
@@ -219,7 +219,7 @@ def task_page(request: Request, plan: str, number: str, who: Who, done: str | No
 
 
 @router.post("/tasks/{plan}/{number}")
-async def task_move(request: Request, plan: str, number: str, who: Who) -> Response:
+async def task_move(request: Request, plan: PathCode, number: PathCode, who: Who) -> Response:
     """Make one move from the task page: store its evidence files, then run the step's flow."""
     form = await request.form()
     _check_form_key(who, str(form.get("key", "")))
@@ -283,7 +283,7 @@ def _refused(request: Request, who: Visitor, plan: str, number: str, message: st
 
 
 @router.get("/tasks/{plan}/{number}/evidence/{stored}")
-def evidence_file(plan: str, number: str, stored: str, who: Who) -> Response:
+def evidence_file(plan: PathCode, number: PathCode, stored: PathCode, who: Who) -> Response:
     """An evidence file of a task I can see."""
     with who.session:
         visible = can_see(who.session, who.person, plan, number)
@@ -330,7 +330,7 @@ def report_compile(
 
 
 @router.get("/reports/{report_id}/{name}")
-def report_download(report_id: int, name: str, who: Who) -> Response:
+def report_download(report_id: RowId, name: PathCode, who: Who) -> Response:
     """One file of a compiled report; the HTML opens in the browser, Word and Excel download."""
     with who.session:
         path = reports.report_file(who.session, who.person, report_id, name)

@@ -42,28 +42,12 @@ def _wait_healthy(api_url: str, process: subprocess.Popen[bytes] | None) -> None
 
 
 @contextmanager
-def prefect_server() -> Iterator[str]:
-    """The API URL in force: the configured PREFECT_API_URL, or a local server started here."""
-    configured = os.environ.get("PREFECT_API_URL")
-    if configured:
-        _wait_healthy(configured, None)
-        yield configured
-        return
-    host, port = _server_address()
-    env = {**os.environ, "PREFECT_SERVER_API_HOST": host, "PREFECT_SERVER_API_PORT": str(port)}
-    log = (get_settings().home / "prefect-server.log").open("ab")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    api_url = f"http://{host}:{port}/api"
+def child_process(command: list[str], env: dict[str, str], log_name: str) -> Iterator[subprocess.Popen[bytes]]:
+    """A process of its own session, logging to $PLANFLOW_HOME/<log_name>, stopped (SIGTERM, then SIGKILL) on exit."""
+    log = (get_settings().home / log_name).open("ab")
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        _wait_healthy(api_url, process)
-        os.environ["PREFECT_API_URL"] = api_url
-        yield api_url
+        yield process
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -74,39 +58,34 @@ def prefect_server() -> Iterator[str]:
 
 
 @contextmanager
+def prefect_server() -> Iterator[str]:
+    """The API URL in force: the configured PREFECT_API_URL, or a local server started here."""
+    configured = os.environ.get("PREFECT_API_URL")
+    if configured:
+        _wait_healthy(configured, None)
+        yield configured
+        return
+    host, port = _server_address()
+    env = {**os.environ, "PREFECT_SERVER_API_HOST": host, "PREFECT_SERVER_API_PORT": str(port)}
+    command = [sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)]
+    with child_process(command, env, "prefect-server.log") as process:
+        api_url = f"http://{host}:{port}/api"
+        _wait_healthy(api_url, process)
+        os.environ["PREFECT_API_URL"] = api_url
+        yield api_url
+
+
+@contextmanager
 def portal_server(api_url: str) -> Iterator[str | None]:
     """The agency portal and HTTP API (`planflow api`) beside the Prefect server, its moves run on that API."""
     settings = get_settings()
     if not settings.portal_port:
         yield None
         return
-    env = {**os.environ, "PREFECT_API_URL": api_url}
-    log = (settings.home / "portal.log").open("ab")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "planflow.cli",
-            "api",
-            "--host",
-            settings.portal_host,
-            "--port",
-            str(settings.portal_port),
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        yield f"http://{settings.portal_host}:{settings.portal_port}/portal"
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-        log.close()
+    host, port = settings.portal_host, str(settings.portal_port)
+    command = [sys.executable, "-m", "planflow.cli", "api", "--host", host, "--port", port]
+    with child_process(command, {**os.environ, "PREFECT_API_URL": api_url}, "portal.log"):
+        yield f"http://{host}:{port}/portal"
 
 
 def database_is_empty() -> bool:

@@ -8,9 +8,6 @@ Prefect API. Screenshots go to $PLANFLOW_SCREENSHOTS (default: test-artifacts/sc
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +18,7 @@ from models.db import Database
 from tests.api.people import LEAD, OFFICE, PASSWORD, seed_people
 from tests.browser import CHROMIUM, FLAGS, SHOTS, need_browser
 from tests.notifications.conftest import free_port
-from tests.paths import ROOT
+from tests.processes import planflow_process
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -41,32 +38,13 @@ def portal(database: Database, tmp_path: Path, prefect_harness: None) -> Iterato
         "PLANFLOW_DATABASE_URL": database.engine.url.render_as_string(hide_password=False),
         "PREFECT_API_URL": str(PREFECT_API_URL.value()),
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "planflow.cli", "api", "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
     address = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{address}/portal/login", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert process.poll() is None, process.stdout.read() if process.stdout else "api stopped"
-            time.sleep(0.5)
+
+    def answering() -> bool:
+        return httpx.get(f"{address}/portal/login", timeout=2).status_code == 200
+
+    with planflow_process(["api", "--port", str(port)], env, answering):
         yield address
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def _log_in(page: object, address: str, email: str) -> None:

@@ -8,9 +8,6 @@ go to $PLANFLOW_SCREENSHOTS (default: test-artifacts/screenshots).
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 
@@ -19,7 +16,7 @@ import pytest
 
 from tests.browser import CHROMIUM, FLAGS, SHOTS, need_browser
 from tests.notifications.conftest import free_port
-from tests.paths import ROOT
+from tests.processes import planflow_process
 
 pytestmark = pytest.mark.browser
 
@@ -39,33 +36,13 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str
     env.pop("PLANFLOW_DATABASE_URL", None)
     env.pop("PREFECT_API_URL", None)
     env.pop("PREFECT_HOME", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "planflow.cli", "serve"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
     ui = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                deployments = httpx.post(f"{ui}/api/deployments/filter", json={}, timeout=2).json()
-                if len(deployments) >= 20:
-                    break
-            except (httpx.HTTPError, ValueError):
-                pass
-            assert process.poll() is None, process.stdout.read() if process.stdout else "serve stopped"
-            time.sleep(1)
+
+    def deployments_served() -> bool:
+        return len(httpx.post(f"{ui}/api/deployments/filter", json={}, timeout=2).json()) >= 20
+
+    with planflow_process(["serve"], env, deployments_served):
         yield ui, f"http://127.0.0.1:{portal_port}"
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def test_serve_also_serves_the_portal_and_its_api(service: tuple[str, str]) -> None:
