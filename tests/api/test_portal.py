@@ -132,3 +132,22 @@ def test_logout_ends_the_session(client: TestClient) -> None:
     assert lead.post("/portal/logout", data={"key": form_key(page)}, follow_redirects=False).status_code == 303
     replayed = TestClient(app, cookies={"planflow_session": token})  # the old cookie, kept by an attacker
     assert replayed.get("/portal", follow_redirects=False).status_code == 303
+
+
+def test_the_explanation_form_appears_when_one_is_asked_for(client: TestClient) -> None:
+    office, lead = logged_in(OFFICE), logged_in(LEAD)
+    page = office.get(TASK).text
+    asked = office.post(
+        TASK, data={"key": form_key(page), "action": "request_explanation", "reason": "Chưa đạt", "failing": "on"}
+    )
+    assert asked.status_code == 200 and "yêu cầu giải trình" in asked.text
+    lead_page = lead.get(TASK).text
+    assert 'data-action="submit_explanation"' in lead_page and 'data-action="submit"' not in lead_page
+    explained = lead.post(
+        TASK, data={"key": form_key(lead_page), "action": "submit_explanation", "text": "Do chờ hướng dẫn"}
+    )
+    assert explained.status_code == 200 and "Do chờ hướng dẫn" in explained.text
+    assert 'id="status">đã giải trình<' in explained.text
+    empty = lead.post(TASK, data={"key": form_key(lead_page), "action": "submit_explanation", "text": ""})
+    assert empty.status_code in (409, 422)  # already explained: refused, and said so on the page
+    assert "Không thực hiện được" in empty.text
