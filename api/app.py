@@ -6,6 +6,7 @@ use — with the person's own authority, and lands in the audit log with their n
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -80,16 +81,16 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def current_person(authorization: Annotated[str | None, Header()] = None) -> tuple[Session, Person]:
-    """The person behind the Bearer token (401 otherwise), with an open session."""
+def current_person(authorization: Annotated[str | None, Header()] = None) -> Iterator[tuple[Session, Person]]:
+    """The person behind the Bearer token (401 otherwise), with a session closed after the answer whatever
+    happens (a request refused after this point, e.g. for its body, must not leak a connection)."""
     if not authorization or not authorization.startswith("Bearer "):
         raise HTTPException(401, "Cần đăng nhập (Authorization: Bearer …).")
-    session = get_database().session()
-    person = person_for_token(session, authorization.removeprefix("Bearer "), _now())
-    if person is None:
-        session.close()
-        raise HTTPException(401, "Phiên đăng nhập không hợp lệ hoặc đã hết hạn.")
-    return session, person
+    with get_database().session() as session:
+        person = person_for_token(session, authorization.removeprefix("Bearer "), _now())
+        if person is None:
+            raise HTTPException(401, "Phiên đăng nhập không hợp lệ hoặc đã hết hạn.")
+        yield session, person
 
 
 Who = Annotated[tuple[Session, Person], Depends(current_person)]

@@ -10,6 +10,7 @@ carries a key derived from it.
 from __future__ import annotations
 
 import hmac
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -89,14 +90,14 @@ class Visitor:
         self.token = token
 
 
-def visitor(planflow_session: Annotated[str | None, Cookie()] = None) -> Visitor:
-    """The logged-in visitor; anyone else is sent to the login page."""
+def visitor(planflow_session: Annotated[str | None, Cookie()] = None) -> Iterator[Visitor]:
+    """The logged-in visitor (their session closed after the answer); anyone else is sent to the login page."""
     if planflow_session:
-        session = get_database().session()
-        person = person_for_token(session, planflow_session, datetime.now(UTC))
-        if person is not None:
-            return Visitor(session, person, planflow_session)
-        session.close()
+        with get_database().session() as session:
+            person = person_for_token(session, planflow_session, datetime.now(UTC))
+            if person is not None:
+                yield Visitor(session, person, planflow_session)
+                return
     raise HTTPException(303, "Cần đăng nhập.", headers={"Location": "/portal/login"})
 
 
