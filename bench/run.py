@@ -195,11 +195,7 @@ def _transitions(database: Database, count: int) -> dict[str, Any]:
 
 def _flow_transitions(database_url: str, count: int) -> dict[str, Any]:
     """The same move through Prefect flow runs (ephemeral API, heartbeat off), start-up excluded."""
-    os.environ["PLANFLOW_DATABASE_URL"] = database_url
-    from planflow.runtime import configure_prefect_environment, reset_runtime
-
-    reset_runtime()
-    configure_prefect_environment()
+    _use_database(database_url)
     from flows.lifecycle import submit_progress
     from planflow.prefect_run import run_flow
 
@@ -215,6 +211,54 @@ def _flow_transitions(database_url: str, count: int) -> dict[str, Any]:
     seconds = time.perf_counter() - started
     database.dispose()
     return {"runs": len(rest), "per_second": round(len(rest) / seconds, 2) if seconds else None}
+
+
+def _use_database(database_url: str) -> None:
+    """Point planflow's own settings (read by flows and the API) at the benchmark database."""
+    os.environ["PLANFLOW_DATABASE_URL"] = database_url
+    from planflow.runtime import configure_prefect_environment, reset_runtime
+
+    reset_runtime()
+    configure_prefect_environment()
+
+
+def _api_transitions(database_url: str, count: int) -> dict[str, Any]:
+    """The same move asked over HTTP (in-process ASGI client, each a flow run), and `GET /api/tasks`, log-ins
+    excluded: what an agency's clerk waits for in the portal."""
+    _use_database(database_url)
+    from fastapi.testclient import TestClient
+
+    from api.app import app
+    from models.accounts import set_password
+
+    database = Database(database_url)
+    tasks = _office_tasks(database, count + 1)
+    with database.transaction() as session:
+        for clerk in {_clerk(plan_code) for plan_code, _ in tasks}:
+            set_password(session, email=clerk, password="bench-password", now=datetime.now(UTC))
+    client = TestClient(app)
+    tokens: dict[str, dict[str, str]] = {}
+    for clerk in {_clerk(plan_code) for plan_code, _ in tasks}:
+        token = client.post("/api/login", json={"email": clerk, "password": "bench-password"}).json()["token"]
+        tokens[clerk] = {"Authorization": f"Bearer {token}"}
+    body = {"action": "submit_progress", "payload": {"period": "2026-Q2", "text": "tiến độ"}}
+    first, rest = tasks[0], tasks[1:]
+    client.post(f"/api/tasks/{first[0]}/{first[1]}/moves", json=body, headers=tokens[_clerk(first[0])])
+    started = time.perf_counter()
+    for plan_code, number in rest:
+        answer = client.post(f"/api/tasks/{plan_code}/{number}/moves", json=body, headers=tokens[_clerk(plan_code)])
+        assert answer.status_code == 200, answer.text
+    moves_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    for plan_code, _ in rest:
+        assert client.get("/api/tasks", headers=tokens[_clerk(plan_code)]).status_code == 200
+    list_seconds = time.perf_counter() - started
+    database.dispose()
+    return {
+        "moves": len(rest),
+        "per_second": round(len(rest) / moves_seconds, 2) if moves_seconds else None,
+        "list_my_tasks_ms": round(1000 * list_seconds / len(rest), 1) if rest else None,
+    }
 
 
 def _office_tasks(database: Database, count: int) -> list[Any]:
@@ -269,6 +313,7 @@ def run(*, wards: int, kind: str, flow_runs: int = 10, moves: int = 300) -> dict
         measure("transitions (domain)", lambda: _transitions(database, moves), steps)
         database.dispose()
         measure("transitions (Prefect flow runs)", lambda: _flow_transitions(url, flow_runs), steps)
+        measure("transitions (HTTP API, flow runs)", lambda: _api_transitions(url, flow_runs), steps)
     by_name = {s.name: s for s in steps}
     return {
         "database": kind,
