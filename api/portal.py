@@ -20,6 +20,7 @@ from fastapi import APIRouter, Cookie, Depends, Form, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from api import evidence, reports
@@ -233,14 +234,21 @@ async def task_move(request: Request, plan: PathCode, number: PathCode, who: Who
     except ValueError:
         return _refused(request, who, plan, number, "Thao tác không hợp lệ.", 422)
     root = get_settings().home / "evidence"
+    references: list[str] = []
     try:
-        references = [await _store(root, plan, number, f) for f in form.getlist("evidence") if _chosen(f)]
+        for upload in form.getlist("evidence"):
+            if _chosen(upload):
+                references.append(await _store(root, plan, number, upload))
     except evidence.EvidenceError as exc:
+        for reference in references:  # the files stored before the refused one go too
+            evidence.remove(root, reference)
         return _refused(request, who, plan, number, str(exc), 413 if "quá lớn" in str(exc) else 422)
     payload = _payload(action, form, references)
     try:
         refuse_control_characters(payload)
-        run_move(action, plan, number, actor, payload, expected_version=_int(form.get("version")))
+        version = _int(form.get("version"))
+        # the flow run blocks for a moment: off the event loop, so other visitors are not kept waiting
+        await run_in_threadpool(run_move, action, plan, number, actor, payload, expected_version=version)
     except (MoveRefusedError, ValueError) as refused:
         for reference in references:
             evidence.remove(root, reference)

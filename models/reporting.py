@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Float, ForeignKey, String, select
+from sqlalchemy import Connection, Float, ForeignKey, Select, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, BigId, JsonDoc, Timestamped, UtcDateTime
@@ -206,6 +206,51 @@ def compile_figures(
     return figures
 
 
+class _TaskRow(NamedTuple):
+    """The columns of a task a report reads (a compact tuple: a national report holds 190,000 of them)."""
+
+    id: int
+    plan_id: int
+    section_id: int | None
+    number: str
+    description: str
+    lead_agency_id: int | None
+    deadline_text: str
+    deadline_kind: str
+    due_date: date | None
+    status: str
+    status_changed_at: datetime | None
+    completed_at: datetime | None
+    assigned_at: datetime | None
+
+
+def _load_tasks(connection: Connection, statement: Select[Any]) -> list[_TaskRow]:
+    """Tasks read in batches (a server-side cursor on PostgreSQL), the few distinct values of the short
+    columns (number, deadline text and kind, status, due date) shared instead of one copy per row."""
+    shared: dict[Any, Any] = {}
+    same = shared.setdefault
+    tasks = []
+    for row in connection.execution_options(yield_per=10_000).execute(statement):
+        tasks.append(
+            _TaskRow(
+                row.id,
+                row.plan_id,
+                row.section_id,
+                same(row.number, row.number),
+                row.description,
+                row.lead_agency_id,
+                same(row.deadline_text, row.deadline_text),
+                same(row.deadline_kind, row.deadline_kind),
+                same(row.due_date, row.due_date),
+                same(row.status, row.status),
+                row.status_changed_at,
+                row.completed_at,
+                row.assigned_at,
+            )
+        )
+    return tasks
+
+
 class _Snapshot:
     """Everything a report reads, loaded once as plain rows (no ORM objects: national scale)."""
 
@@ -223,7 +268,8 @@ class _Snapshot:
             raise ReportError(f"{root.name} chưa có kế hoạch nào để báo cáo.")
         plan_ids = select(Plan.id).where(Plan.organization_id.in_(organization_ids))
         task_ids = select(PlanTask.id).where(PlanTask.plan_id.in_(plan_ids))
-        self.tasks = connection.execute(
+        self.tasks = _load_tasks(
+            connection,
             select(
                 PlanTask.id,
                 PlanTask.plan_id,
@@ -240,8 +286,8 @@ class _Snapshot:
                 PlanTask.assigned_at,
             )
             .where(PlanTask.plan_id.in_(plan_ids))
-            .order_by(PlanTask.plan_id, PlanTask.position)
-        ).all()
+            .order_by(PlanTask.plan_id, PlanTask.position),
+        )
         self.sections = {
             r.id: (r.number, r.title)
             for r in connection.execute(
@@ -254,12 +300,13 @@ class _Snapshot:
             .all()
         )
         self.leaders: dict[int, list[str]] = defaultdict(list)
+        titles: dict[str, str] = {}  # a few titles, shared by thousands of tasks
         for task_id, title in connection.execute(
             select(PlanTaskLeader.task_id, PlanTaskLeader.title)
             .where(PlanTaskLeader.task_id.in_(task_ids))
             .order_by(PlanTaskLeader.task_id, PlanTaskLeader.position)
         ).all():
-            self.leaders[task_id].append(title)
+            self.leaders[task_id].append(titles.setdefault(title, title))
         self.history = _History(session, task_ids)
         self.plan_ids = plan_ids
         self._labels: dict[tuple[str, int | None], tuple[str, str]] = {}
