@@ -80,9 +80,12 @@ def test_quarterly_report_files_and_artifacts(quarter: Database, tmp_path: Path,
 
     sheet = load_workbook(xlsx)["Phụ lục"]
     assert sheet.max_row == 1 + 58
-    assert sheet.auto_filter.ref
+    assert sheet.auto_filter.ref == "A1:L59" and sheet.freeze_panes == "A2"
+    assert sheet["A1"].font.bold
     overdue_row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[1] == "29")
     assert overdue_row[7] == "quá hạn"
+    overdue_cells = next(r for r in sheet.iter_rows(min_row=2) if r[1].value == "29")
+    assert overdue_cells[3].fill.fgColor.rgb == "00FFCDD2" and overdue_cells[3].alignment.wrap_text
 
     page = html.read_text(encoding="utf-8")
     assert "<script>alert" not in page and "&lt;script&gt;alert" in page
