@@ -32,18 +32,10 @@ def compute_figures(organization: str, period: str, today_iso: str) -> dict[str,
     """Every number of the report, from the database as it stood at the period's end."""
     today = datetime.fromisoformat(today_iso).date()
     with get_database().session() as session:
-        figures = compile_figures(session, organization_code=organization, period=parse_period(period), today=today)
-        history = [figures.to_dict()]
-        earlier = parse_period(period)
-        for _ in range(3):
-            earlier = earlier.previous()
-            previous = compile_figures(
-                session, organization_code=organization, period=earlier, today=today, with_previous=False
-            )
-            history.insert(0, previous.to_dict())
-    result = figures.to_dict()
-    result["history"] = [{"period": h["period"], "totals": h["totals"]} for h in history]
-    return result
+        figures = compile_figures(
+            session, organization_code=organization, period=parse_period(period), today=today, history=3
+        )
+    return figures.to_dict()
 
 
 @task(name="write-report-files", cache_policy=NO_CACHE)

@@ -152,6 +152,7 @@ class ReportFigures:
     tasks: list[dict[str, Any]] = field(default_factory=list)
     previous: dict[str, Any] | None = None
     change: dict[str, int] = field(default_factory=dict)
+    history: list[dict[str, Any]] = field(default_factory=list)  # totals of earlier periods, oldest first
 
     def to_dict(self) -> dict[str, Any]:
         """The stored JSON."""
@@ -187,12 +188,26 @@ def organizations_under(session: Session, code: str) -> tuple[Organization, list
 
 
 def compile_figures(
-    session: Session, *, organization_code: str, period: Period, today: date, with_previous: bool = True
+    session: Session,
+    *,
+    organization_code: str,
+    period: Period,
+    today: date,
+    with_previous: bool = True,
+    history: int = 0,
 ) -> ReportFigures:
-    """The figures of an organization (and those under it) for a period, as at the period's end."""
+    """The figures of an organization (and those under it) for a period, as at the period's end; with the
+    totals of `history` earlier periods (for the trend chart) from the same loaded rows."""
     root, organizations = organizations_under(session, organization_code)
     snapshot = _Snapshot(session, root, organizations)
     figures = snapshot.figures(session, period, today)
+    earlier_periods = [period]
+    for _ in range(history):
+        earlier_periods.insert(0, earlier_periods[0].previous())
+    figures.history = [
+        {"period": p.key, "totals": snapshot.totals(p, today) if p is not period else figures.totals}
+        for p in earlier_periods
+    ]
     if with_previous:
         earlier = period.previous()
         totals = snapshot.totals(earlier, today)

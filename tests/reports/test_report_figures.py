@@ -96,6 +96,19 @@ def test_same_data_same_numbers(walked) -> None:
     assert first.to_dict() == again.to_dict()
 
 
+def test_the_trend_history_equals_each_period_compiled_on_its_own(walked) -> None:
+    db, _, _ = walked
+    with db.session() as session:
+        q2 = compile_figures(session, organization_code=ORG, period=parse_period("2026-Q2"), today=TODAY, history=3)
+        alone = {
+            key: compile_figures(session, organization_code=ORG, period=parse_period(key), today=TODAY).totals
+            for key in ("2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2")
+        }
+    assert [h["period"] for h in q2.history] == ["2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2"]
+    assert {h["period"]: h["totals"] for h in q2.history} == alone
+    assert q2.history[2]["totals"] != q2.history[3]["totals"]  # the walk changed things between Q1 and Q2
+
+
 @pytest.mark.parametrize(
     ("text_", "key", "start", "end"),
     [
