@@ -41,6 +41,11 @@ def statuses(db: Database) -> list[tuple[str, int]]:
         return [(n.status, n.attempts) for n in session.scalars(select(Notification).order_by(Notification.id))]
 
 
+def give_webhook(db: Database, agency: str, url: str) -> None:
+    with db.transaction() as session:
+        session.execute(update(Agency).where(Agency.name == agency).values(webhook_url=url))
+
+
 @pytest.fixture
 def db(database: Database) -> Database:
     seed(database)
@@ -81,13 +86,8 @@ def test_messages_wait_while_smtp_is_down_and_arrive_exactly_once(db: Database, 
 def test_webhook_500_is_retried_and_400_is_kept_as_failed(
     db: Database, smtp_server: SmtpServer, webhook_server: WebhookServer
 ) -> None:
-    with db.transaction() as session:
-        session.execute(
-            update(Agency).where(Agency.name == "Ban Xây dựng Đảng").values(webhook_url=webhook_server.url("/xd"))
-        )
-        session.execute(
-            update(Agency).where(Agency.name == "Công an phường").values(webhook_url=webhook_server.url("/ca"))
-        )
+    give_webhook(db, "Ban Xây dựng Đảng", webhook_server.url("/xd"))
+    give_webhook(db, "Công an phường", webhook_server.url("/ca"))
     move(db, "47", Action.ASSIGN, "vanthu@vinhtuy.example")  # lead: Ban Xây dựng Đảng
     move(db, "42", Action.ASSIGN, "vanthu@vinhtuy.example")  # lead: Công an phường
     webhook_server.statuses = [500, 400]
@@ -181,10 +181,8 @@ def test_a_classified_task_never_reaches_a_webhook_and_its_mail_carries_no_conte
     from models.classification import set_classified
     from models.lifecycle import NotAuthorizedError
 
+    give_webhook(db, "Ban Xây dựng Đảng", webhook_server.url("/xd"))
     with db.transaction() as session:
-        session.execute(
-            update(Agency).where(Agency.name == "Ban Xây dựng Đảng").values(webhook_url=webhook_server.url("/xd"))
-        )
         with pytest.raises(NotAuthorizedError):  # the lead agency cannot decide what is classified
             set_classified(
                 session, plan_code=VT, number="47", classified=True, actor_email="cvxd@vinhtuy.example", now=NOW
