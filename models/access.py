@@ -9,9 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 from models.directory import roles_of
 from models.org import AgencyKind, Person
 from models.plan import Plan, PlanTask, PlanTaskCoordinator
-from models.workflow import TRANSITIONS, Action, Role, TaskStatus, allowed_actions
-
-SEE_ALL = {Role.SECRETARIAT, Role.STANDING_COMMITTEE}
+from models.workflow import TRANSITIONS, Action, TaskStatus, allowed_actions
 
 
 def visible_tasks(session: Session, person: Person) -> list[tuple[PlanTask, str]]:
@@ -35,11 +33,6 @@ def visible_tasks(session: Session, person: Person) -> list[tuple[PlanTask, str]
 def can_see(session: Session, person: Person, plan_code: str, number: str) -> bool:
     """Whether a task is visible to a person (an unknown task is simply not visible)."""
     return any(code == plan_code and task.number == number for task, code in visible_tasks(session, person))
-
-
-def sees_everything(person: Person, task: PlanTask) -> bool:
-    """Secretariat and Standing Committee see every task of their organization."""
-    return bool(roles_of(person, task, person.organization_id) & SEE_ALL)
 
 
 def is_secretariat(person: Person) -> bool:

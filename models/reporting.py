@@ -21,6 +21,7 @@ from models.deadlines import DeadlineKind
 from models.org import Agency, Organization, Person
 from models.plan import KpiIndicator, Plan, PlanSection, PlanTask, PlanTaskLeader
 from models.records import DeadlineChange, Explanation, ProgressReport, Submission
+from models.urgency import DUE_SOON_WORKING_DAYS
 from models.workflow import TaskStatus
 
 CATEGORIES = [
@@ -34,7 +35,6 @@ CATEGORIES = [
     ("not_assigned", "chưa giao"),
 ]
 CATEGORY_LABELS = dict(CATEGORIES)
-DUE_SOON_WORKING_DAYS = 7
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 # plain strings for the per-task loop (an enum member's .value is a descriptor call, 190,000 times a report)
 _CANCELLED, _APPROVED = TaskStatus.CANCELLED.value, TaskStatus.APPROVED.value
@@ -193,31 +193,34 @@ def compile_figures(
     organization_code: str,
     period: Period,
     today: date,
-    with_previous: bool = True,
     history: int = 0,
 ) -> ReportFigures:
-    """The figures of an organization (and those under it) for a period, as at the period's end; with the
-    totals of `history` earlier periods (for the trend chart) from the same loaded rows."""
+    """The figures of an organization (and those under it) for a period, as at the period's end, with the
+    change since the previous period and the totals of `history` earlier periods (for the trend chart),
+    all from the same loaded rows, each period counted once."""
     root, organizations = organizations_under(session, organization_code)
     snapshot = _Snapshot(session, root, organizations)
     figures = snapshot.figures(session, period, today)
-    earlier_periods = [period]
+    counted = {period.key: figures.totals}
+
+    def totals_of(earlier: Period) -> dict[str, int]:
+        if earlier.key not in counted:
+            counted[earlier.key] = snapshot.totals(earlier, today)
+        return counted[earlier.key]
+
+    earlier = period.previous()
+    previous = totals_of(earlier)
+    figures.previous = {
+        "period": earlier.key,
+        "period_label": earlier.label,
+        "totals": previous,
+        "ratios": _ratios(previous),
+    }
+    figures.change = {key: figures.totals[key] - previous[key] for key, _ in CATEGORIES}
+    trend = [period]
     for _ in range(history):
-        earlier_periods.insert(0, earlier_periods[0].previous())
-    figures.history = [
-        {"period": p.key, "totals": snapshot.totals(p, today) if p is not period else figures.totals}
-        for p in earlier_periods
-    ]
-    if with_previous:
-        earlier = period.previous()
-        totals = snapshot.totals(earlier, today)
-        figures.previous = {
-            "period": earlier.key,
-            "period_label": earlier.label,
-            "totals": totals,
-            "ratios": _ratios(totals),
-        }
-        figures.change = {key: figures.totals[key] - totals[key] for key, _ in CATEGORIES}
+        trend.insert(0, trend[0].previous())
+    figures.history = [{"period": p.key, "totals": totals_of(p)} for p in trend]
     return figures
 
 

@@ -8,7 +8,7 @@ from enum import StrEnum
 from models.calendar import working_days_between
 from models.workflow import CLOSED, TaskStatus
 
-DUE_SOON_WORKING_DAYS = 7  # the same window the reports call "sắp đến hạn"
+DUE_SOON_WORKING_DAYS = 7  # the portal's colour and the reports' "sắp đến hạn" both use this window
 
 
 class Urgency(StrEnum):
