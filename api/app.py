@@ -153,7 +153,7 @@ async def post_evidence(plan: PathCode, number: PathCode, file: UploadFile, who:
     try:
         reference = evidence.store(get_settings().home / "evidence", plan, number, file.filename or "", content)
     except evidence.EvidenceError as exc:
-        raise HTTPException(413 if "quá lớn" in str(exc) else 422, str(exc)) from exc
+        raise HTTPException(exc.status, str(exc)) from exc
     return {"reference": reference, "bytes": len(content)}
 
 

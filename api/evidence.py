@@ -24,7 +24,15 @@ SIGNATURES = {
 
 
 class EvidenceError(ValueError):
-    """A file refused, with the reason."""
+    """A file refused, with the reason (HTTP 422)."""
+
+    status = 422
+
+
+class EvidenceTooLargeError(EvidenceError):
+    """A file over the size limit (HTTP 413)."""
+
+    status = 413
 
 
 def safe_name(name: str) -> str:
@@ -45,7 +53,7 @@ def check(name: str, content: bytes) -> str:
     if extension not in SIGNATURES:
         raise EvidenceError(f"Chỉ nhận tệp {', '.join(sorted(SIGNATURES))} (nhận được '{extension}').")
     if len(content) > MAX_BYTES:
-        raise EvidenceError(f"Tệp quá lớn ({len(content) // 1024} KB; tối đa {MAX_BYTES // 1024 // 1024} MB).")
+        raise EvidenceTooLargeError(f"Tệp quá lớn ({len(content) // 1024} KB; tối đa {MAX_BYTES // 1024 // 1024} MB).")
     if not any(content.startswith(signature) for signature in SIGNATURES[extension]):
         raise EvidenceError(f"Nội dung tệp không phải {extension} như tên tệp ghi.")
     return cleaned
@@ -58,7 +66,7 @@ def store(root: Path, plan: str, task: str, name: str, content: bytes) -> str:
     folder.mkdir(parents=True, exist_ok=True)
     stored = f"{uuid.uuid4().hex[:12]}-{cleaned}"
     path = folder / stored
-    if root.resolve() not in path.resolve().parents:
+    if not _inside(root, path):
         raise EvidenceError("Đường dẫn tệp không hợp lệ.")
     path.write_bytes(content)
     return f"evidence:{plan}/{task}/{stored}"
@@ -77,7 +85,12 @@ def stored_path(root: Path, plan: str, task: str, stored: str) -> Path | None:
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", stored):
         return None
     path = root / safe_segment(plan) / safe_segment(task) / stored
-    return path if path.is_file() and root.resolve() in path.resolve().parents else None
+    return path if path.is_file() and _inside(root, path) else None
+
+
+def _inside(root: Path, path: Path) -> bool:
+    """Whether a path, links resolved, stays under the evidence root."""
+    return root.resolve() in path.resolve().parents
 
 
 def remove(root: Path, reference: str) -> None:

@@ -242,7 +242,7 @@ async def task_move(request: Request, plan: PathCode, number: PathCode, who: Who
     except evidence.EvidenceError as exc:
         for reference in references:  # the files stored before the refused one go too
             evidence.remove(root, reference)
-        return _refused(request, who, plan, number, str(exc), 413 if "quá lớn" in str(exc) else 422)
+        return _refused(request, who, plan, number, str(exc), exc.status)
     payload = _payload(action, form, references)
     try:
         refuse_control_characters(payload)
