@@ -23,7 +23,7 @@ from api import evidence, portal, reports
 from api.inputs import CleanPayload, CleanText, PathCode, RowId
 from api.limits import RequestGuard
 from api.moves import MoveRefusedError, run_move
-from models.access import can_see, sees_reports, visible_tasks
+from models.access import NOT_VISIBLE, can_see, sees_reports, visible_tasks
 from models.accounts import LoginError, login, person_for_token
 from models.org import Person
 from models.plan_queries import task_view
@@ -138,7 +138,7 @@ def get_task(plan: PathCode, number: PathCode, who: Who) -> dict[str, Any]:
     session, person = who
     with session:
         if not can_see(session, person, plan, number):
-            raise HTTPException(404, "Không có nhiệm vụ này trong phạm vi của bạn.")
+            raise HTTPException(404, NOT_VISIBLE)
         return task_history(session, plan, number)
 
 
@@ -148,7 +148,7 @@ async def post_evidence(plan: PathCode, number: PathCode, file: UploadFile, who:
     session, person = who
     with session:
         if not can_see(session, person, plan, number):
-            raise HTTPException(404, "Không có nhiệm vụ này trong phạm vi của bạn.")
+            raise HTTPException(404, NOT_VISIBLE)
     content = await file.read(evidence.MAX_BYTES + 1)
     try:
         reference = evidence.store(get_settings().home / "evidence", plan, number, file.filename or "", content)
@@ -164,7 +164,7 @@ def post_move(plan: PathCode, number: PathCode, move: MoveIn, who: Who) -> dict[
     session, person = who
     with session:
         if not can_see(session, person, plan, number):
-            raise HTTPException(404, "Không có nhiệm vụ này trong phạm vi của bạn.")
+            raise HTTPException(404, NOT_VISIBLE)
         actor = person.email or ""
     try:
         return run_move(

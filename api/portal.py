@@ -26,10 +26,10 @@ from starlette.datastructures import UploadFile
 from api import evidence, reports
 from api.inputs import PathCode, RowId, refuse_control_characters
 from api.moves import MoveRefusedError, payload_fields, required_fields, run_move
-from models.access import can_see, is_secretariat, my_actions, sees_reports, visible_tasks
+from models.access import NOT_VISIBLE, can_see, is_secretariat, my_actions, sees, sees_reports, visible_tasks
 from models.accounts import LoginError, form_key, login, logout, person_for_token
 from models.calendar import VIETNAM, local_date
-from models.lifecycle import load_task
+from models.lifecycle import TaskNotFoundError, load_task
 from models.org import Person
 from models.reporting import CATEGORIES
 from models.task_history import task_history
@@ -89,6 +89,7 @@ class Visitor:
     def __init__(self, session: Session, person: Person, token: str) -> None:
         self.session, self.person, self.form_key = session, person, form_key(token)
         self.token = token
+        self.sees_reports = sees_reports(person)  # the menu shows "Báo cáo" by the rule the report page applies
 
 
 def visitor(planflow_session: Annotated[str | None, Cookie()] = None) -> Iterator[Visitor]:
@@ -107,7 +108,6 @@ Who = Annotated[Visitor, Depends(visitor)]
 
 def _check_form_key(who: Visitor, submitted: str) -> None:
     if not hmac.compare_digest(who.form_key, submitted):
-        who.session.close()
         raise HTTPException(403, "Biểu mẫu đã hết hạn hoặc không hợp lệ; hãy tải lại trang.")
 
 
@@ -186,9 +186,12 @@ def my_tasks(request: Request, who: Who) -> Response:
 
 def _task_page(request: Request, who: Visitor, plan: str, number: str, message: str | None, status: int) -> Response:
     session = who.session
-    if not can_see(session, who.person, plan, number):
-        raise HTTPException(404, "Không có nhiệm vụ này trong phạm vi của bạn.")
-    task, _plan = load_task(session, plan, number)
+    try:
+        task, stored_plan = load_task(session, plan, number)
+    except TaskNotFoundError as exc:
+        raise HTTPException(404, NOT_VISIBLE) from exc
+    if not sees(who.person, task, stored_plan):
+        raise HTTPException(404, NOT_VISIBLE)
     view = task_history(session, plan, number)
     forms = [
         {
@@ -227,7 +230,7 @@ async def task_move(request: Request, plan: PathCode, number: PathCode, who: Who
     _check_form_key(who, str(form.get("key", "")))
     with who.session:
         if not can_see(who.session, who.person, plan, number):
-            raise HTTPException(404, "Không có nhiệm vụ này trong phạm vi của bạn.")
+            raise HTTPException(404, NOT_VISIBLE)
         actor = who.person.email or ""
     try:
         action = Action(str(form.get("action", "")))
@@ -286,8 +289,7 @@ def _int(value: Any) -> int | None:
 
 
 def _refused(request: Request, who: Visitor, plan: str, number: str, message: str, status: int) -> Response:
-    with get_database().session() as session:
-        who.session = session
+    with who.session:  # a closed session opens again on use and sees the data as it is now
         return _task_page(request, who, plan, number, f"Không thực hiện được: {message}", status)
 
 
@@ -306,7 +308,7 @@ def evidence_file(plan: PathCode, number: PathCode, stored: PathCode, who: Who) 
 def report_page(request: Request, who: Who, done: str | None = None) -> Response:
     """The latest compiled report of my organization (secretariat and Standing Committee)."""
     with who.session:
-        if not sees_reports(who.person):
+        if not who.sees_reports:
             raise HTTPException(403, "Chỉ Văn phòng Đảng ủy và Ban Thường vụ xem báo cáo tổng hợp.")
         stored = reports.stored_reports(who.session, who.person)
         latest = reports.report_summary(stored[0]) if stored else None

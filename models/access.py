@@ -7,9 +7,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from models.directory import roles_of
+from models.lifecycle import TaskNotFoundError, load_task
 from models.org import AgencyKind, Person
 from models.plan import Plan, PlanTask, PlanTaskCoordinator
 from models.workflow import TRANSITIONS, Action, TaskStatus, allowed_actions
+
+NOT_VISIBLE = "Không có nhiệm vụ này trong phạm vi của bạn."  # an unknown task and another's look the same
 
 
 def visible_tasks(session: Session, person: Person) -> list[tuple[PlanTask, str]]:
@@ -31,8 +34,17 @@ def visible_tasks(session: Session, person: Person) -> list[tuple[PlanTask, str]
 
 
 def can_see(session: Session, person: Person, plan_code: str, number: str) -> bool:
-    """Whether a task is visible to a person (an unknown task is simply not visible)."""
-    return any(code == plan_code and task.number == number for task, code in visible_tasks(session, person))
+    """Whether a task is visible to a person (an unknown task is simply not visible); reads that task only."""
+    try:
+        task, plan = load_task(session, plan_code, number)
+    except TaskNotFoundError:
+        return False
+    return sees(person, task, plan)
+
+
+def sees(person: Person, task: PlanTask, plan: Plan) -> bool:
+    """The rule of `visible_tasks` for one loaded task: a role on it, within the person's own organization."""
+    return bool(roles_of(person, task, plan.organization_id))
 
 
 def is_secretariat(person: Person) -> bool:
