@@ -34,12 +34,12 @@ from sqlalchemy import (
     text,
     true,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.sql import Select
 
 from models.base import Base, BigId, UtcDateTime, utc_now
 from models.calendar import VIETNAM, add_working_days, is_working_day, period_bounds, period_of, previous_period
+from models.db import insert_new_only
 from models.deadlines import DeadlineKind
 from models.escalation_policy import EscalationPolicy, policies_for
 from models.org import Agency, AgencyKind, Person
@@ -125,13 +125,11 @@ class _Rung:
     request_explanation: bool = False
 
 
-def _insert(session: Session) -> Any:
-    return (postgresql if session.get_bind().dialect.name == "postgresql" else sqlite).insert
-
-
-def _inserted(result: Any) -> int:
-    """Rows an INSERT … ON CONFLICT DO NOTHING … RETURNING really added (psycopg reports no rowcount here)."""
-    return len(result.all())
+def _insert_selected(session: Session, table: Any, columns: list[str], rows: Any) -> int:
+    """`INSERT … SELECT … ON CONFLICT DO NOTHING`; the rows it really added, counted through RETURNING
+    (psycopg reports no rowcount here)."""
+    statement = insert_new_only(session, table).from_select(columns, rows).returning(table.id)
+    return len(session.execute(statement).all())
 
 
 def sweep(session: Session, *, as_of: date, now: datetime) -> SweepResult:
@@ -316,10 +314,7 @@ def _fire(session: Session, rung: _Rung, condition: Any, scope: Any, sweep_id: s
         "sweep_id",
         "fired_at",
     ]
-    statement = (
-        _insert(session)(Escalation).from_select(columns, rows).on_conflict_do_nothing().returning(Escalation.id)
-    )
-    return _inserted(session.execute(statement))
+    return _insert_selected(session, Escalation, columns, rows)
 
 
 def queue_sweep_notifications(session: Session, sweep_id: str, now: datetime) -> int:
@@ -412,10 +407,7 @@ def _queue(session: Session, rows: Any, prefix: str, now: datetime) -> int:
         "queued_at",
         "created_at",
     ]
-    statement = (
-        _insert(session)(Notification).from_select(columns, source).on_conflict_do_nothing().returning(Notification.id)
-    )
-    return _inserted(session.execute(statement))
+    return _insert_selected(session, Notification, columns, source)
 
 
 def _request_explanations(session: Session, sweep_id: str, as_of: date, now: datetime) -> int:

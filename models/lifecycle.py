@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from models.audit import AuditEvent, record_event
+from models.db import insert_new_only
 from models.directory import find_person, roles_of
 from models.lifecycle_notify import queue_move_notifications
 from models.lifecycle_steps import STEPS, InvalidMoveError, StepContext
@@ -122,6 +123,24 @@ def load_task(session: Session, plan_code: str, number: str) -> tuple[PlanTask, 
     if row is None:
         raise TaskNotFoundError(f"Không có nhiệm vụ {number} trong kế hoạch '{plan_code}'.")
     return row[0], row[1]
+
+
+def _explanation_message(
+    request: dict[str, Any], context: dict[str, Any], kind: str, recipient: int, now: datetime
+) -> dict[str, Any]:
+    """One outbox row of a bulk explanation request, keyed as `apply_move` keys its messages."""
+    return {
+        "idempotency_key": f"move:{request['key']}:explanation_requested:{kind}:{recipient}",
+        "template": "explanation_requested",
+        "recipient_agency_id": recipient if kind == "agency" else None,
+        "recipient_person_id": recipient if kind == "person" else None,
+        "task_id": request["task_id"],
+        "context": context,
+        "status": "pending",
+        "attempts": 0,
+        "queued_at": now,
+        "created_at": now,
+    }
 
 
 def _previous(session: Session, key: str) -> MoveResult | None:
@@ -252,7 +271,6 @@ def request_explanations_in_bulk(session: Session, requests: list[dict[str, Any]
     actor_email, reason, key. Tasks no longer in a status the table allows are skipped.
     """
     from sqlalchemy import insert, update
-    from sqlalchemy.dialects import postgresql, sqlite
 
     from models.audit import AuditEvent
     from models.org import Person
@@ -316,40 +334,12 @@ def request_explanations_in_bulk(session: Session, requests: list[dict[str, Any]
             "actor": r["actor"],
             "reason": r["reason"],
         }
-        if r["lead_agency_id"]:
-            messages.append(
-                {
-                    "idempotency_key": f"move:{r['key']}:explanation_requested:agency:{r['lead_agency_id']}",
-                    "template": "explanation_requested",
-                    "recipient_agency_id": r["lead_agency_id"],
-                    "recipient_person_id": None,
-                    "task_id": r["task_id"],
-                    "context": context,
-                    "status": "pending",
-                    "attempts": 0,
-                    "queued_at": now,
-                    "created_at": now,
-                }
-            )
         head = heads.get(r["lead_agency_id"])
-        if head:
-            messages.append(
-                {
-                    "idempotency_key": f"move:{r['key']}:explanation_requested:person:{head}",
-                    "template": "explanation_requested",
-                    "recipient_agency_id": None,
-                    "recipient_person_id": head,
-                    "task_id": r["task_id"],
-                    "context": context,
-                    "status": "pending",
-                    "attempts": 0,
-                    "queued_at": now,
-                    "created_at": now,
-                }
-            )
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        recipients = [("agency", r["lead_agency_id"])] if r["lead_agency_id"] else []
+        recipients += [("person", head)] if head else []
+        messages += [_explanation_message(r, context, kind, recipient, now) for kind, recipient in recipients]
     if messages:
-        session.execute(dialect.insert(Notification).on_conflict_do_nothing(), messages)
+        session.execute(insert_new_only(session, Notification), messages)
     counts: dict[int, int] = {}
     for message in messages:
         counts[message["task_id"]] = counts.get(message["task_id"], 0) + 1
