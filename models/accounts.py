@@ -76,10 +76,15 @@ def set_password(session: Session, *, email: str, password: str, now: datetime) 
         session.add(account)
     account.password_hash = hash_password(password)
     account.failed_logins, account.locked_until = 0, None
+    _audit(session, person, "account.password_set", now)
+
+
+def _audit(session: Session, person: Person, action: str, now: datetime) -> None:
+    """An account event in the audit log, under the person's name."""
     record_event(
         session,
         actor=person.full_name,
-        action="account.password_set",
+        action=action,
         entity_type="person",
         entity_key=person.email or str(person.id),
         occurred_at=now,
@@ -102,26 +107,12 @@ def login(session: Session, *, email: str, password: str, now: datetime) -> str:
         account.failed_logins += 1
         if account.failed_logins >= MAX_FAILURES:
             account.locked_until, account.failed_logins = now + LOCKOUT, 0
-            record_event(
-                session,
-                actor=person.full_name,
-                action="account.locked",
-                entity_type="person",
-                entity_key=person.email or "",
-                occurred_at=now,
-            )
+            _audit(session, person, "account.locked", now)
         raise LoginError("Sai thư điện tử hoặc mật khẩu.")
     account.failed_logins, account.locked_until = 0, None
     token = secrets.token_urlsafe(32)
     session.add(ApiSession(token_hash=_token_hash(token), person_id=person.id, expires_at=now + SESSION_LIFETIME))
-    record_event(
-        session,
-        actor=person.full_name,
-        action="account.login",
-        entity_type="person",
-        entity_key=person.email or "",
-        occurred_at=now,
-    )
+    _audit(session, person, "account.login", now)
     return token
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from models.db import Database
 from models.outbox import Notification
@@ -23,6 +25,18 @@ def _templates(db: Database, template: str) -> list[int | None]:
         return list(session.scalars(select(Notification.recipient_agency_id).where(Notification.template == template)))
 
 
+def start_q2_cycle(session: Session, actor: str = "VP") -> Any:
+    """The Q2/2026 review cycle, started on 15 June and due on 26 June."""
+    return start_cycle(
+        session,
+        organization_code=ORG,
+        period="2026-Q2",
+        due=date(2026, 6, 26),
+        actor=actor,
+        now=demo.at(date(2026, 6, 15)),
+    )
+
+
 @pytest.fixture
 def assigned(database: Database) -> Database:
     demo.seed_plan(database)
@@ -33,14 +47,7 @@ def assigned(database: Database) -> Database:
 def test_cycle_asks_reminds_the_silent_and_closes(assigned: Database) -> None:
     db = assigned
     with db.transaction() as session:
-        state = start_cycle(
-            session,
-            organization_code=ORG,
-            period="2026-Q2",
-            due=date(2026, 6, 26),
-            actor="Lê Thị Hoa",
-            now=demo.at(date(2026, 6, 15)),
-        )
+        state = start_q2_cycle(session, actor="Lê Thị Hoa")
     assert sorted(state.asked) == [
         "Ban Xây dựng Đảng",
         "Các Ban Đảng và Văn phòng Đảng ủy",
@@ -71,14 +78,7 @@ def test_cycle_asks_reminds_the_silent_and_closes(assigned: Database) -> None:
 def test_starting_twice_asks_once(assigned: Database) -> None:
     for _ in range(2):
         with assigned.transaction() as session:
-            start_cycle(
-                session,
-                organization_code=ORG,
-                period="2026-Q2",
-                due=date(2026, 6, 26),
-                actor="VP",
-                now=demo.at(date(2026, 6, 15)),
-            )
+            start_q2_cycle(session)
     assert len(_templates(assigned, "progress_update_requested")) == 5
 
 
@@ -89,14 +89,7 @@ def test_closing_sweep_compiles_the_report(
     demo.seed_plan(planflow_env)
     demo.first_quarter(demo.Walk(planflow_env))
     with planflow_env.transaction() as session:
-        start_cycle(
-            session,
-            organization_code=ORG,
-            period="2026-Q2",
-            due=date(2026, 6, 26),
-            actor="VP",
-            now=demo.at(date(2026, 6, 15)),
-        )
+        start_q2_cycle(session)
     assert main(["sweep", "--as-of", "2026-06-29", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["cycles_closed"] == [f"{ORG}/2026-Q2"]
