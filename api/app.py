@@ -206,7 +206,7 @@ def get_reports(who: Who) -> list[dict[str, Any]]:
     session, person = who
     with session:
         if not sees_reports(person):
-            raise HTTPException(403, "Chỉ Văn phòng Đảng ủy và Ban Thường vụ xem báo cáo tổng hợp.")
+            raise HTTPException(403, reports.NOT_A_READER)
         return [reports.report_summary(report) for report in reports.stored_reports(session, person)]
 
 
@@ -217,5 +217,5 @@ def get_report_file(report_id: RowId, name: PathCode, who: Who) -> FileResponse:
     with session:
         path = reports.report_file(session, person, report_id, name)
     if path is None:
-        raise HTTPException(404, "Không có tệp báo cáo này trong phạm vi của bạn.")
+        raise HTTPException(404, reports.NO_SUCH_FILE)
     return FileResponse(path, media_type=reports.MEDIA_TYPES[path.suffix], filename=path.name)

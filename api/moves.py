@@ -5,6 +5,8 @@ visible in the UI with its tags — so there is no second path to the data.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 from prefect import Flow
@@ -55,16 +57,21 @@ class MoveRefusedError(Exception):
         self.message = message
 
 
+@cache
+def _flow_parameters(action: Action) -> Mapping[str, inspect.Parameter]:
+    """The parameters of the action's step flow (read once; forms and every move ask for them)."""
+    step, _fixed = ACTION_STEPS[action]
+    return inspect.signature(STEP_FLOWS[step].fn).parameters
+
+
 def payload_fields(action: Action) -> list[str]:
     """The payload fields a move accepts (for forms and error messages)."""
-    step, _fixed = ACTION_STEPS[action]
-    return [name for name in inspect.signature(STEP_FLOWS[step].fn).parameters if name not in _FIXED]
+    return [name for name in _flow_parameters(action) if name not in _FIXED]
 
 
 def required_fields(action: Action) -> set[str]:
     """The payload fields a move cannot do without (the step flow's parameters without a default)."""
-    step, _fixed = ACTION_STEPS[action]
-    parameters = inspect.signature(STEP_FLOWS[step].fn).parameters
+    parameters = _flow_parameters(action)
     return {name for name in payload_fields(action) if parameters[name].default is inspect.Parameter.empty}
 
 

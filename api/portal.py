@@ -309,7 +309,7 @@ def report_page(request: Request, who: Who, done: str | None = None) -> Response
     """The latest compiled report of my organization (secretariat and Standing Committee)."""
     with who.session:
         if not who.sees_reports:
-            raise HTTPException(403, "Chỉ Văn phòng Đảng ủy và Ban Thường vụ xem báo cáo tổng hợp.")
+            raise HTTPException(403, reports.NOT_A_READER)
         stored = reports.stored_reports(who.session, who.person)
         latest = reports.report_summary(stored[0]) if stored else None
         context = {
@@ -346,7 +346,7 @@ def report_download(report_id: RowId, name: PathCode, who: Who) -> Response:
     with who.session:
         path = reports.report_file(who.session, who.person, report_id, name)
     if path is None:
-        raise HTTPException(404, "Không có tệp báo cáo này trong phạm vi của bạn.")
+        raise HTTPException(404, reports.NO_SUCH_FILE)
     disposition = "inline" if path.suffix == ".html" else "attachment"
     return FileResponse(
         path, media_type=reports.MEDIA_TYPES[path.suffix], filename=path.name, content_disposition_type=disposition

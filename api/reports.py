@@ -20,6 +20,8 @@ MEDIA_TYPES = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".html": "text/html; charset=utf-8",
 }
+NOT_A_READER = "Chỉ Văn phòng Đảng ủy và Ban Thường vụ xem báo cáo tổng hợp."
+NO_SUCH_FILE = "Không có tệp báo cáo này trong phạm vi của bạn."
 
 
 class ReportAccessError(PermissionError):
