@@ -233,12 +233,13 @@ def _api_transitions(database_url: str, count: int) -> dict[str, Any]:
 
     database = Database(database_url)
     tasks = _office_tasks(database, count + 1)
+    clerks = {_clerk(plan_code) for plan_code, _ in tasks}
     with database.transaction() as session:
-        for clerk in {_clerk(plan_code) for plan_code, _ in tasks}:
+        for clerk in clerks:
             set_password(session, email=clerk, password="bench-password", now=datetime.now(UTC))
     client = TestClient(app)
     tokens: dict[str, dict[str, str]] = {}
-    for clerk in {_clerk(plan_code) for plan_code, _ in tasks}:
+    for clerk in clerks:
         token = client.post("/api/login", json={"email": clerk, "password": "bench-password"}).json()["token"]
         tokens[clerk] = {"Authorization": f"Bearer {token}"}
     body = {"action": "submit_progress", "payload": {"period": "2026-Q2", "text": "tiến độ"}}
