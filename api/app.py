@@ -13,18 +13,20 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Request, UploadFile
 from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api import evidence, portal, reports
-from api.inputs import CleanPayload, CleanText, PathCode, RowId
+from api import portal, reports
+from api.inputs import CleanPayload, CleanText, IdempotencyKey, PathCode, RowId
 from api.limits import RequestGuard
 from api.moves import MoveRefusedError, run_move
+from documents import evidence
 from models.access import NOT_VISIBLE, can_see, sees_reports, visible_tasks
-from models.accounts import LoginError, login, person_for_token
+from models.accounts import LoginError, login, logout, person_for_token
 from models.org import Person
 from models.plan_queries import task_view
 from models.reporting import ReportError
@@ -47,6 +49,24 @@ async def portal_errors(request: Request, exc: StarletteHTTPException) -> Respon
             request, "error.html", {"detail": exc.detail}, status_code=exc.status_code
         )
     return await http_exception_handler(request, exc)
+
+
+def _printable(value: Any) -> Any:
+    """A validation error's parts as text that can be sent: a lone surrogate shown as its escape."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {_printable(k): _printable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_printable(v) for v in value]
+    return value if isinstance(value, int | float | bool | type(None)) else _printable(str(value))
+
+
+@app.exception_handler(RequestValidationError)
+async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+    """422 naming what was wrong, without echoing input that cannot be encoded (a lone surrogate)."""
+    errors = [{key: error[key] for key in ("loc", "msg", "type") if key in error} for error in exc.errors()]
+    return JSONResponse({"detail": _printable(errors)}, status_code=422)
 
 
 @app.exception_handler(DataError)
@@ -74,7 +94,7 @@ class MoveIn(BaseModel):
     action: Action
     payload: CleanPayload = Field(default_factory=dict)
     expected_version: int | None = None
-    idempotency_key: CleanText | None = Field(default=None, max_length=200)
+    idempotency_key: IdempotencyKey | None = None
 
 
 def _now() -> datetime:
@@ -97,16 +117,26 @@ Who = Annotated[tuple[Session, Person], Depends(current_person)]
 
 
 @app.post("/api/login")
-def post_login(credentials: Credentials) -> dict[str, Any]:
-    """A session token for 8 hours; five wrong passwords lock the account for 15 minutes."""
-    with get_database().session() as session:
-        try:
-            token = login(session, email=credentials.email, password=credentials.password, now=_now())
-        except LoginError as exc:
-            session.commit()  # the failure count must survive the refusal
-            raise HTTPException(401, str(exc)) from exc
-        session.commit()
+def post_login(credentials: Credentials, request: Request) -> dict[str, Any]:
+    """A session token for 8 hours; five wrong passwords lock the e-mail, twenty the address, for 15 minutes."""
+    address = request.client.host if request.client else None
+    try:
+        token = login(
+            get_database(), email=credentials.email, password=credentials.password, now=_now(), address=address
+        )
+    except LoginError as exc:
+        raise HTTPException(401, str(exc)) from exc
     return {"token": token, "expires_in": 8 * 3600}
+
+
+@app.post("/api/logout")
+def post_logout(who: Who, authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+    """End this session at once: the token stops working."""
+    session, _person = who
+    with session:
+        logout(session, (authorization or "").removeprefix("Bearer "))
+        session.commit()
+    return {"logged_out": True}
 
 
 @app.get("/api/me")

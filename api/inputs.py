@@ -7,15 +7,18 @@ import re
 from typing import Annotated, Any
 
 from fastapi import Path
-from pydantic import AfterValidator
+from pydantic import AfterValidator, Field
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")  # half of a UTF-16 pair: no text can be stored or sent with one
 
 
 def refuse_control_characters(value: Any) -> Any:
     """The value itself, or ValueError when a string in it (at any depth) holds a control character."""
     if isinstance(value, str) and _CONTROL.search(value):
         raise ValueError("văn bản chứa ký tự điều khiển không hợp lệ")
+    if isinstance(value, str) and _SURROGATE.search(value):
+        raise ValueError("văn bản chứa ký tự Unicode không hợp lệ (nửa cặp thay thế)")
     if isinstance(value, dict):
         for key, item in value.items():
             refuse_control_characters(key)
@@ -28,6 +31,8 @@ def refuse_control_characters(value: Any) -> Any:
 
 CleanText = Annotated[str, AfterValidator(refuse_control_characters)]
 CleanPayload = Annotated[dict[str, Any], AfterValidator(refuse_control_characters)]
+# an idempotency key: a short plain token, compared only, never sent anywhere
+IdempotencyKey = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._:@-]+$")]
 # a plan code or a task number in a URL ("vinh-tuy-2026", "47", "I.1")
 PathCode = Annotated[str, Path(max_length=100, pattern=r"^[^\x00-\x1f\x7f/\\]+$")]
 # a row id in a URL: what a 64-bit integer column can hold

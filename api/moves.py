@@ -21,6 +21,7 @@ from models.lifecycle import (
     NotAuthorizedError,
     TaskNotFoundError,
 )
+from models.lifecycle_steps import SelfApprovalError
 from models.workflow import Action
 from planflow.prefect_run import run_flow
 
@@ -114,7 +115,7 @@ def run_move(
 
 
 def _status_of(error: MoveError | InvalidMoveError) -> int:
-    if isinstance(error, NotAuthorizedError):
+    if isinstance(error, NotAuthorizedError | SelfApprovalError):
         return 403
     if isinstance(error, ForbiddenMoveError | ChangedMeanwhileError):
         return 409

@@ -23,9 +23,10 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from api import evidence, reports
+from api import reports
 from api.inputs import PathCode, RowId, refuse_control_characters
 from api.moves import MoveRefusedError, payload_fields, required_fields, run_move
+from documents import evidence
 from models.access import NOT_VISIBLE, can_see, is_secretariat, my_actions, sees, sees_reports, visible_tasks
 from models.accounts import LoginError, form_key, login, logout, person_for_token
 from models.calendar import VIETNAM, local_date
@@ -132,13 +133,11 @@ def login_submit(
         refuse_control_characters([email, password])
     except ValueError as exc:
         return _page(request, "login.html", {"error": str(exc), "email": ""}, status=422)
-    with get_database().session() as session:
-        try:
-            token = login(session, email=email, password=password, now=datetime.now(UTC))
-        except LoginError as exc:
-            session.commit()
-            return _page(request, "login.html", {"error": str(exc), "email": email}, status=401)
-        session.commit()
+    address = request.client.host if request.client else None
+    try:
+        token = login(get_database(), email=email, password=password, now=datetime.now(UTC), address=address)
+    except LoginError as exc:
+        return _page(request, "login.html", {"error": str(exc), "email": email}, status=401)
     response = RedirectResponse("/portal", status_code=303)
     response.set_cookie(
         COOKIE, token, max_age=8 * 3600, httponly=True, samesite="strict", secure=request.url.scheme == "https"

@@ -8,6 +8,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from models.directory import AgencyEntry, DirectoryError, DirectoryFile, PersonEntry
+from models.safe_yaml import UnsafeYamlError, load_plain_yaml
 
 
 class _Strict(BaseModel):
@@ -41,9 +42,9 @@ class _Directory(_Strict):
 def read_directory(path: Path) -> DirectoryFile:
     """Read a directory file; errors name the entry and the field."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_plain_yaml(path.read_text(encoding="utf-8"))
         parsed = _Directory.model_validate(data)
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, yaml.YAMLError, UnsafeYamlError) as exc:
         raise DirectoryError(f"{path.name}: không đọc được tệp danh bạ: {exc}") from exc
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())

@@ -10,7 +10,7 @@ the longest tail that reads as a deadline; what lies between is the result.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from documents.plan_text import ROMAN, code_from_path, read_header, read_lines, split_at_appendix
@@ -49,7 +49,12 @@ class _Block:
     number: str
     section: str | None
     line: int
-    text: str
+    first: str
+    rest: list[str] = field(default_factory=list)  # joined once: appending to a string is quadratic here
+
+    @property
+    def text(self) -> str:
+        return " ".join([self.first, *self.rest])
 
 
 def read_pdf_text(path: Path, *, code: str | None = None) -> PlanDocument:
@@ -98,7 +103,7 @@ def _blocks(appendix: list[str], first_line: int) -> tuple[list[SectionRecord], 
             expected += 1
             continue
         if blocks and line:
-            blocks[-1].text += " " + line
+            blocks[-1].rest.append(line)
     return sections, blocks
 
 

@@ -16,6 +16,7 @@ from models.plan_document import (
     SectionRecord,
     TaskRecord,
 )
+from models.safe_yaml import UnsafeYamlError, load_plain_yaml
 
 
 class _Strict(BaseModel):
@@ -68,8 +69,8 @@ class _Plan(_Strict):
 def read_yaml(path: Path) -> PlanDocument:
     """Read a canonical plan file; every schema error is reported with its place."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        data = load_plain_yaml(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnsafeYamlError, UnicodeDecodeError) as exc:
         raise PlanImportError(path.name, [Problem("tệp", f"không đọc được YAML: {exc}")]) from exc
     if not isinstance(data, dict):
         raise PlanImportError(

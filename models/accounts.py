@@ -1,8 +1,12 @@
-"""Accounts of the people in the directory: passwords (scrypt), expiring session tokens, lockout.
+"""Accounts of the people in the directory: passwords (scrypt), expiring session tokens, login throttles.
 
 Only hashes are stored: a scrypt hash of the password, a SHA-256 of each session token.
-Five failed logins in a row lock the account for 15 minutes (brute force is slowed, not
-just counted); every login and every lock is audited with the person's name.
+Every login attempt is counted atomically in the database before the password is checked
+(per e-mail, known or not, and per client address), so attempts sent at once cannot
+outrun the limit: five failures lock the e-mail for 15 minutes, twenty lock the address.
+An unknown e-mail costs the same scrypt work as a known one, so the answer's time does
+not tell which accounts exist. A password change ends every session of the person.
+Logins, locks and password changes are audited with the person's name.
 """
 
 from __future__ import annotations
@@ -10,20 +14,26 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ForeignKey, Integer, String, delete, select
+from sqlalchemy import ForeignKey, Integer, String, case, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.audit import record_event
 from models.base import Base, BigId, UtcDateTime
+from models.db import Database
 from models.directory import find_person
 from models.org import Person
 
 SESSION_LIFETIME = timedelta(hours=8)
-MAX_FAILURES = 5
+MAX_FAILURES = 5  # per e-mail within the window
+MAX_ADDRESS_FAILURES = 20  # per client address within the window
+WINDOW = timedelta(minutes=15)
 LOCKOUT = timedelta(minutes=15)
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+WRONG = "Sai thư điện tử hoặc mật khẩu."
 
 
 class LoginError(ValueError):
@@ -37,7 +47,16 @@ class Account(Base):
 
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
     password_hash: Mapped[str] = mapped_column(String(200))
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class LoginThrottle(Base):
+    """Attempts counted per e-mail or per client address in a window, and a lock when there were too many."""
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)  # "email:<sha256>" or "address:<ip>"
+    attempts: Mapped[int] = mapped_column(Integer)
+    window_started_at: Mapped[datetime] = mapped_column(UtcDateTime())
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
@@ -59,6 +78,10 @@ def hash_password(password: str) -> str:
     return f"scrypt${salt.hex()}${digest.hex()}"
 
 
+# Checked instead of a real hash when the e-mail has no account: the same work, so the same time.
+_DUMMY_HASH = hash_password(secrets.token_hex(16))
+
+
 def _verify(password: str, stored: str) -> bool:
     _, salt, digest = stored.split("$")
     candidate = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), **_SCRYPT)
@@ -66,16 +89,17 @@ def _verify(password: str, stored: str) -> bool:
 
 
 def set_password(session: Session, *, email: str, password: str, now: datetime) -> None:
-    """Create or replace a person's password (at least 10 characters)."""
+    """Create or replace a person's password (at least 10 characters); every open session of theirs ends."""
     if len(password) < 10:
         raise LoginError("Mật khẩu cần ít nhất 10 ký tự.")
     person = find_person(session, email)
     account = session.get(Account, person.id)
     if account is None:
-        account = Account(person_id=person.id, failed_logins=0)
+        account = Account(person_id=person.id)
         session.add(account)
     account.password_hash = hash_password(password)
-    account.failed_logins, account.locked_until = 0, None
+    session.execute(delete(ApiSession).where(ApiSession.person_id == person.id))
+    session.execute(delete(LoginThrottle).where(LoginThrottle.key == _email_key(person.email or "")))
     _audit(session, person, "account.password_set", now)
 
 
@@ -95,25 +119,93 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def login(session: Session, *, email: str, password: str, now: datetime) -> str:
-    """A new session token for the right password; failures count toward a lockout."""
-    person = session.scalars(select(Person).where(Person.email == email.strip().lower())).one_or_none()
-    account = session.get(Account, person.id) if person else None
-    if person is None or account is None:
-        raise LoginError("Sai thư điện tử hoặc mật khẩu.")
-    if account.locked_until and account.locked_until > now:
-        raise LoginError(f"Tài khoản tạm khóa đến {account.locked_until:%H:%M} (UTC) do đăng nhập sai nhiều lần.")
-    if not _verify(password, account.password_hash):
-        account.failed_logins += 1
-        if account.failed_logins >= MAX_FAILURES:
-            account.locked_until, account.failed_logins = now + LOCKOUT, 0
-            _audit(session, person, "account.locked", now)
-        raise LoginError("Sai thư điện tử hoặc mật khẩu.")
-    account.failed_logins, account.locked_until = 0, None
+def _email_key(email: str) -> str:
+    return "email:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()[:40]
+
+
+@dataclass(frozen=True)
+class _Count:
+    key: str
+    attempts: int
+    locked_until: datetime | None
+    limit: int
+
+
+def _count_attempt(session: Session, key: str, limit: int, now: datetime) -> _Count:
+    """One more attempt on a key, counted by a single atomic upsert (a new window once the old one passed)."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    table = LoginThrottle.__table__
+    statement = dialect.insert(table).values(key=key, attempts=1, window_started_at=now, locked_until=None)
+    expired = table.c.window_started_at <= now - WINDOW
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.key],
+        set_={
+            "attempts": case((expired, 1), else_=table.c.attempts + 1),
+            "window_started_at": case((expired, now), else_=table.c.window_started_at),
+        },
+    ).returning(table.c.attempts, table.c.locked_until)
+    attempts, locked_until = session.execute(statement).one()
+    return _Count(key, int(attempts), locked_until, limit)
+
+
+def _locked_message(until: datetime) -> str:
+    return f"Tài khoản tạm khóa đến {until:%H:%M} (UTC) do đăng nhập sai nhiều lần; hãy thử lại sau."
+
+
+def login(database: Database, *, email: str, password: str, now: datetime, address: str | None = None) -> str:
+    """A new session token for the right password.
+
+    The attempt is counted (and committed) before the password is checked, so a burst of guesses sent at
+    once meets the limit in order; a locked e-mail or address is refused without checking anything.
+    """
+    keys = [(_email_key(email), MAX_FAILURES)] + (
+        [(f"address:{address[:80]}", MAX_ADDRESS_FAILURES)] if address else []
+    )
+    with database.transaction() as session:
+        counts = [_count_attempt(session, key, limit, now) for key, limit in keys]
+    for count in counts:
+        if count.locked_until is not None and count.locked_until > now:
+            raise LoginError(_locked_message(count.locked_until))
+        if count.attempts > count.limit:
+            raise LoginError(_locked_message(now + LOCKOUT))
+    with database.session() as session:
+        person = session.scalars(select(Person).where(Person.email == email.strip().lower())).one_or_none()
+        account = session.get(Account, person.id) if person else None
+        stored = account.password_hash if account else _DUMMY_HASH
+    if not _verify(password, stored) or person is None or account is None:
+        with database.transaction() as session:
+            _lock_when_over(session, counts, person, now)
+        raise LoginError(WRONG)
+    with database.transaction() as session:
+        return _open_session(session, person, counts, now)
+
+
+def _open_session(session: Session, person: Person, counts: list[_Count], now: datetime) -> str:
+    """The right password: the e-mail's count starts again, the address's forgets this attempt, a token is made."""
+    session.execute(delete(LoginThrottle).where(LoginThrottle.key == counts[0].key))
+    for count in counts[1:]:
+        session.execute(
+            update(LoginThrottle)
+            .where(LoginThrottle.key == count.key, LoginThrottle.attempts > 0)
+            .values(attempts=LoginThrottle.attempts - 1)
+        )
     token = secrets.token_urlsafe(32)
     session.add(ApiSession(token_hash=_token_hash(token), person_id=person.id, expires_at=now + SESSION_LIFETIME))
     _audit(session, person, "account.login", now)
     return token
+
+
+def _lock_when_over(session: Session, counts: list[_Count], person: Person | None, now: datetime) -> None:
+    """A failure that reaches a limit locks that key for the lockout time (audited for a known person)."""
+    for count in counts:
+        if count.attempts >= count.limit:
+            session.execute(
+                update(LoginThrottle)
+                .where(LoginThrottle.key == count.key)
+                .values(locked_until=now + LOCKOUT, attempts=0, window_started_at=now)
+            )
+            if person is not None and count.key.startswith("email:"):
+                _audit(session, person, "account.locked", now)
 
 
 def person_for_token(session: Session, token: str, now: datetime) -> Person | None:

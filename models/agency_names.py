@@ -100,11 +100,20 @@ def _split_on_heads(part: str) -> list[str]:
     return [u.strip() for u in units]
 
 
+# Where a second leader's title starts inside running text ("Bí thư Đảng ủy Phó Bí thư Thường trực Đảng ủy",
+# as a PDF cell wraps it): before a title word, never inside "Phó Bí thư".
+_NEXT_LEADER = re.compile(
+    r"(?<=\S)\s+(?=(?:Phó Bí thư|Phó Chủ tịch|Chủ tịch|Chủ nhiệm|Chánh Văn phòng|Trưởng [Bb]an|Ủy viên|Uỷ viên)\b)"
+    r"|(?<=\S)(?<!Phó)\s+(?=Bí thư\b)"
+)
+
+
 def split_leaders(cell: str) -> list[str]:
-    """Leaders in charge from a cell: one per line, ';' or 'Đ/c' mark."""
+    """Leaders in charge from a cell: one per line, ';' or 'Đ/c' mark, or where a second title begins."""
     text = unicodedata.normalize("NFC", cell)
     parts = re.split(r"\s*(?:\n|;|(?=Đ/c\s))\s*", text)
-    return [normalize_leader(p) for p in parts if p.strip(" .,")]
+    leaders = [piece for part in parts for piece in _NEXT_LEADER.split(" ".join(part.split()))]
+    return [normalize_leader(p) for p in leaders if p.strip(" .,")]
 
 
 def normalize_leader(title: str) -> str:

@@ -14,6 +14,23 @@ from zoneinfo import ZoneInfo
 import holidays
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+# The horizon of every date planflow accepts (deadlines, extensions, replays): a plan's dates live here,
+# and date arithmetic near year 1 or 9999 would overflow.
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2100, 12, 31)
+
+
+class OutOfHorizonError(ValueError):
+    """A date outside 1900–2100: a typing mistake, refused where it enters."""
+
+
+def within_horizon(day: date, what: str = "Ngày") -> date:
+    """The date itself when it lies within 1900–2100; otherwise a clear refusal naming what it was."""
+    if not EARLIEST <= day <= LATEST:
+        raise OutOfHorizonError(
+            f"{what} {day.day}/{day.month}/{day.year} nằm ngoài khoảng {EARLIEST.year}–{LATEST.year}; kiểm tra lại năm."
+        )
+    return day
 
 
 def local_date(moment: datetime) -> date:

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
+from models.calendar import EARLIEST, LATEST
+
 
 class DeadlineKind(StrEnum):
     """What kind of promise a deadline text makes."""
@@ -113,6 +115,11 @@ def parse_deadline(text: str) -> DeadlineSpec:
         tentative = True
         words = words[tentative_match.end() :]
     spec = _parse_core(words, original)
+    for day in (spec.due_date, *spec.checkpoints):
+        if day is not None and not EARLIEST <= day <= LATEST:
+            raise InvalidDeadlineError(
+                f"Thời hạn '{original}': năm {day.year} nằm ngoài khoảng {EARLIEST.year}–{LATEST.year}; kiểm tra lại."
+            )
     if tentative and spec.kind is not DeadlineKind.UNKNOWN:
         return replace(spec, tentative=True)
     return spec

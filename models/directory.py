@@ -122,11 +122,12 @@ _ALL_BOARDS = ("các ban đảng", "các ban xây dựng đảng", "các ban th�
 _ANY_UNIT = re.compile(r"^các (?:cơ quan|đơn vị)(?:, đơn vị)?(?: đảng)?(?: có)? liên quan$|^các cơ quan đảng")
 
 
-def covers(named: Agency, unit: Agency) -> bool:
+def covers(named: Agency, unit: Agency, *, open_groups: bool = True) -> bool:
     """Whether a unit is one of those a plan names: itself, a part of "A và B", or a group.
 
     "Các Ban Đảng" covers every party board and the inspection committee; "Các cơ quan
-    liên quan" covers every unit of the organization.
+    liên quan" covers every unit of the organization — unless `open_groups` is off (a classified
+    task is seen only by units it names or whose group resolves to them, never by "everyone").
     """
     if named.name_key == unit.name_key:
         return True
@@ -134,7 +135,7 @@ def covers(named: Agency, unit: Agency) -> bool:
         return False
     parts = [agency_key(part) for part in split_agencies(named.name)] or [named.name_key]
     for part in parts:
-        if part == unit.name_key or _ANY_UNIT.match(part):
+        if part == unit.name_key or (open_groups and _ANY_UNIT.match(part)):
             return True
         if part in _ALL_BOARDS and unit.kind in (AgencyKind.PARTY_BOARD.value, AgencyKind.INSPECTION.value):
             return True
@@ -151,7 +152,7 @@ def roles_of(person: Person, task: PlanTask, organization_id: int) -> set[Role]:
         roles.add(Role.SECRETARIAT)
     if own is not None and task.lead_agency is not None and _leads(task.lead_agency, own):
         roles.add(Role.LEAD)
-    if own is not None and any(covers(c.agency, own) for c in task.coordinators):
+    if own is not None and any(covers(c.agency, own, open_groups=not task.classified) for c in task.coordinators):
         roles.add(Role.COORDINATOR)
     if person.title and agency_key(person.title) in {agency_key(leader.title) for leader in task.leaders}:
         roles.add(Role.LEADER)

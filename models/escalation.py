@@ -10,6 +10,7 @@ deadline (extension, explanation) starts its own sequence.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -37,12 +38,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.sql import Select
 
-from models.base import Base, BigId, UtcDateTime, utc_now
+from models.base import Base, BigId, JsonDoc, UtcDateTime, utc_now
 from models.calendar import VIETNAM, add_working_days, is_working_day, period_bounds, period_of, previous_period
 from models.db import insert_new_only
 from models.deadlines import DeadlineKind
 from models.escalation_policy import EscalationPolicy, policies_for
-from models.org import Agency, AgencyKind, Person
+from models.org import Agency, AgencyKind, Organization, Person
 from models.outbox import Notification
 from models.plan import Plan, PlanTask, PlanTaskLeader
 from models.records import ProgressReport
@@ -78,6 +79,21 @@ class Escalation(Base):
     fired_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
 
 
+class SweepRun(Base):
+    """One sweep: the day it chased, what it fired, and the organizations it could not chase (and why)."""
+
+    __tablename__ = "sweep_runs"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    sweep_id: Mapped[str] = mapped_column(String(40), unique=True)
+    as_of: Mapped[date] = mapped_column(Date, index=True)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    counts: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
+    failures: Mapped[list[dict[str, str]]] = mapped_column(JsonDoc, default=list)
+
+
+log = logging.getLogger(__name__)
+
 TEMPLATES = {
     "reminder": "deadline_reminder",
     "overdue": "deadline_overdue",
@@ -97,6 +113,7 @@ class SweepResult:
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     notifications: int = 0
     explanation_requests: int = 0
+    failures: list[dict[str, str]] = field(default_factory=list)  # organizations not chased, with the reason
 
     def to_dict(self) -> dict[str, Any]:
         """Counts by kind; `escalations` are the overdue rungs."""
@@ -110,6 +127,7 @@ class SweepResult:
             "progress_missing": self.counts.get("progress_missing", 0),
             "upstream_checks": self.counts.get("upstream", 0),
             "notifications": self.notifications,
+            "failures": self.failures,
         }
 
 
@@ -133,23 +151,69 @@ def _insert_selected(session: Session, table: Any, columns: list[str], rows: Any
 
 
 def sweep(session: Session, *, as_of: date, now: datetime) -> SweepResult:
-    """Fire every rung due on `as_of` for all open tasks, queue their messages, request explanations."""
+    """Fire every rung due on `as_of` for all open tasks, queue their messages, request explanations.
+
+    No single organization's data can stop the others being chased: when the set-based pass fails,
+    its organizations are split in halves and each half tried again (each in a savepoint), until the
+    failing ones stand alone; they are recorded with the reason and everyone else is chased.
+    """
     result = SweepResult(as_of=as_of, working_day=is_working_day(as_of), sweep_id=uuid4().hex)
     if not result.working_day:
         return result  # no messages on weekends and holidays; the next working day catches up
+    run = SweepRun(sweep_id=result.sweep_id, as_of=as_of, started_at=now, counts={}, failures=[])
+    session.add(run)
+    session.flush()  # written first: the savepoints below then nest inside this transaction on every database
     groups = _policy_groups(session)
     for policy, organization_ids in groups:
-        # One policy for everyone (the usual case): no organization filter, the whole table is the group.
-        scope = _in_organizations(organization_ids) if len(groups) > 1 else true()
-        for condition, rung in _due_rungs(session, policy, scope, as_of):
-            result.counts[rung.kind] += _fire(session, rung, condition, scope, result.sweep_id, now)
-    session.flush()
-    result.notifications = queue_sweep_notifications(session, result.sweep_id, now)
-    result.explanation_requests = _request_explanations(session, result.sweep_id, as_of, now)
+        _sweep_organizations(session, policy, organization_ids, len(groups) == 1, result, now)
     if sum(result.counts.values()) > ANALYZE_AFTER and session.get_bind().dialect.name == "postgresql":
         # Fresh statistics, or the next sweep's anti-joins plan as if these tables were still empty.
         session.execute(text("ANALYZE escalations, outbox"))
+    run.counts, run.failures = result.to_dict(), result.failures
     return result
+
+
+def _sweep_organizations(
+    session: Session,
+    policy: EscalationPolicy,
+    organization_ids: list[int],
+    everyone: bool,
+    result: SweepResult,
+    now: datetime,
+) -> None:
+    """One set-based pass over these organizations in a savepoint; on failure, halves until it isolates."""
+    scope = true() if everyone else _in_organizations(organization_ids)
+    try:
+        with session.begin_nested():
+            counts, notifications, explanations = _sweep_scope(session, policy, scope, result, now)
+    except Exception as exc:  # isolation is the point: any failure of one organization's data
+        if len(organization_ids) == 1:
+            code = session.scalar(select(Organization.code).where(Organization.id == organization_ids[0]))
+            reason = f"{type(exc).__name__}: {exc}"[:500]
+            log.error("Sweep %s: organization %s not chased: %s", result.as_of, code, reason)
+            result.failures.append({"organization": str(code), "error": reason})
+            return
+        half = len(organization_ids) // 2
+        for part in (organization_ids[:half], organization_ids[half:]):
+            _sweep_organizations(session, policy, part, False, result, now)
+        return
+    for kind, count in counts.items():
+        result.counts[kind] += count
+    result.notifications += notifications
+    result.explanation_requests += explanations
+
+
+def _sweep_scope(
+    session: Session, policy: EscalationPolicy, scope: Any, result: SweepResult, now: datetime
+) -> tuple[dict[str, int], int, int]:
+    """Fire the rungs, queue their messages and open the explanation requests of the tasks in scope."""
+    counts: dict[str, int] = defaultdict(int)
+    for condition, rung in _due_rungs(session, policy, scope, result.as_of):
+        counts[rung.kind] += _fire(session, rung, condition, scope, result.sweep_id, now)
+    session.flush()
+    notifications = queue_sweep_notifications(session, result.sweep_id, now, scope)
+    explanations = _request_explanations(session, result.sweep_id, result.as_of, now, scope)
+    return counts, notifications, explanations
 
 
 def _policy_groups(session: Session) -> list[tuple[EscalationPolicy, list[int]]]:
@@ -317,15 +381,15 @@ def _fire(session: Session, rung: _Rung, condition: Any, scope: Any, sweep_id: s
     return _insert_selected(session, Escalation, columns, rows)
 
 
-def queue_sweep_notifications(session: Session, sweep_id: str, now: datetime) -> int:
-    """Outbox rows for every rung this sweep fired, one per recipient (set-based, idempotent keys)."""
+def queue_sweep_notifications(session: Session, sweep_id: str, now: datetime, scope: Any = None) -> int:
+    """Outbox rows for every rung this sweep fired in scope, one per recipient (set-based, idempotent keys)."""
     queued = 0
-    for prefix, recipients in _recipients(sweep_id):
+    for prefix, recipients in _recipients(sweep_id, true() if scope is None else scope):
         queued += _queue(session, recipients.subquery(), prefix, now)
     return queued
 
 
-def _fired(sweep_id: str, group: str, agency_id: Any, person_id: Any) -> Select[Any]:
+def _fired(sweep_id: str, scope: Any, group: str, agency_id: Any, person_id: Any) -> Select[Any]:
     return (
         select(
             Escalation.id.label("escalation_id"),
@@ -336,19 +400,21 @@ def _fired(sweep_id: str, group: str, agency_id: Any, person_id: Any) -> Select[
         )
         .join(PlanTask, Escalation.task_id == PlanTask.id)
         .join(Plan, PlanTask.plan_id == Plan.id)
-        .where(Escalation.sweep_id == sweep_id, Escalation.recipients.contains(f",{group},"))
+        .where(Escalation.sweep_id == sweep_id, scope, Escalation.recipients.contains(f",{group},"))
     )
 
 
-def _recipients(sweep_id: str) -> list[tuple[str, Select[Any]]]:
+def _recipients(sweep_id: str, scope: Any) -> list[tuple[str, Select[Any]]]:
     """(agency|person, rows of escalation × recipient) for each recipient group of the policy."""
     none = literal(None, BigId)
-    lead = _fired(sweep_id, "lead_agency", PlanTask.lead_agency_id, none).where(PlanTask.lead_agency_id.is_not(None))
-    head = _fired(sweep_id, "lead_agency_head", none, Person.id).join(
+    lead = _fired(sweep_id, scope, "lead_agency", PlanTask.lead_agency_id, none).where(
+        PlanTask.lead_agency_id.is_not(None)
+    )
+    head = _fired(sweep_id, scope, "lead_agency_head", none, Person.id).join(
         Person, and_(Person.agency_id == PlanTask.lead_agency_id, Person.is_agency_head.is_(True))
     )
     leaders = (
-        _fired(sweep_id, "leaders_in_charge", none, Person.id)
+        _fired(sweep_id, scope, "leaders_in_charge", none, Person.id)
         .join(PlanTaskLeader, PlanTaskLeader.task_id == PlanTask.id)
         .join(Person, and_(Person.title == PlanTaskLeader.title, Person.organization_id == Plan.organization_id))
     )
@@ -358,9 +424,11 @@ def _recipients(sweep_id: str) -> list[tuple[str, Select[Any]]]:
     )
     standing_join = and_(Person.organization_id == Plan.organization_id, Person.standing_committee.is_(True))
     # No leader in charge named (or none in the directory): the Standing Committee decides instead.
-    leaderless = _fired(sweep_id, "leaders_in_charge", none, Person.id).join(Person, standing_join).where(~leader_known)
-    standing = _fired(sweep_id, "standing_committee", none, Person.id).join(Person, standing_join)
-    office = _fired(sweep_id, "secretariat", Agency.id, none).join(
+    leaderless = (
+        _fired(sweep_id, scope, "leaders_in_charge", none, Person.id).join(Person, standing_join).where(~leader_known)
+    )
+    standing = _fired(sweep_id, scope, "standing_committee", none, Person.id).join(Person, standing_join)
+    office = _fired(sweep_id, scope, "secretariat", Agency.id, none).join(
         Agency, and_(Agency.organization_id == Plan.organization_id, Agency.kind == AgencyKind.SECRETARIAT.value)
     )
     return [
@@ -410,7 +478,7 @@ def _queue(session: Session, rows: Any, prefix: str, now: datetime) -> int:
     return _insert_selected(session, Notification, columns, source)
 
 
-def _request_explanations(session: Session, sweep_id: str, as_of: date, now: datetime) -> int:
+def _request_explanations(session: Session, sweep_id: str, as_of: date, now: datetime, scope: Any) -> int:
     """The rung that says so also opens an explanation request: the secretariat's move, made by its
     automatic actor for every task at once (models.lifecycle.request_explanations_in_bulk)."""
     from models.directory import system_people
@@ -429,7 +497,7 @@ def _request_explanations(session: Session, sweep_id: str, as_of: date, now: dat
         )
         .join(PlanTask, Escalation.task_id == PlanTask.id)
         .join(Plan, PlanTask.plan_id == Plan.id)
-        .where(Escalation.sweep_id == sweep_id, Escalation.request_explanation.is_(True))
+        .where(Escalation.sweep_id == sweep_id, scope, Escalation.request_explanation.is_(True))
         .order_by(Escalation.id)
     ).all()
     actors = system_people(session, {row.organization_id for row in rows})

@@ -16,6 +16,7 @@ from sqlalchemy import ForeignKey, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, JsonDoc, Timestamped
+from models.safe_yaml import UnsafeYamlError, load_plain_yaml
 
 DEFAULT_POLICY_FILE = Path(__file__).resolve().parents[1] / "planflow" / "policies" / "default.yaml"
 RECIPIENT_GROUPS = ("lead_agency", "lead_agency_head", "leaders_in_charge", "standing_committee", "secretariat")
@@ -113,8 +114,8 @@ def _rung(index: int, data: Any) -> OverdueRung:
 def load_policy_file(path: Path) -> EscalationPolicy:
     """A policy from a YAML file."""
     try:
-        return parse_policy(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except (OSError, yaml.YAMLError) as exc:
+        return parse_policy(load_plain_yaml(path.read_text(encoding="utf-8")))
+    except (OSError, yaml.YAMLError, UnsafeYamlError) as exc:
         raise PolicyError(f"{path.name}: {exc}") from exc
 
 

@@ -7,17 +7,22 @@ already applied returns the first result and does nothing.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from uuid import uuid4
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from models.audit import AuditEvent, record_event
-from models.db import insert_new_only
+from models.calendar import EARLIEST, LATEST
+from models.db import Database, insert_new_only
 from models.directory import find_person, roles_of
 from models.lifecycle_notify import queue_move_notifications
 from models.lifecycle_steps import STEPS, InvalidMoveError, StepContext
@@ -28,7 +33,6 @@ from models.workflow import (
     STATUS_LABELS_VI,
     TRANSITIONS,
     Action,
-    Role,
     TaskStatus,
     allowed_actions,
 )
@@ -43,6 +47,9 @@ __all__ = [
     "NotAuthorizedError",
     "TaskNotFoundError",
     "apply_move",
+    "apply_move_once",
+    "checked_client_key",
+    "scoped_key",
 ]
 
 
@@ -108,9 +115,13 @@ class MoveResult:
         }
 
 
-def load_task(session: Session, plan_code: str, number: str) -> tuple[PlanTask, Plan]:
-    """A task with everything a move reads (lead, coordinators, leaders), or TaskNotFoundError."""
-    row = session.execute(
+def load_task(session: Session, plan_code: str, number: str, *, lock: bool = False) -> tuple[PlanTask, Plan]:
+    """A task with everything a move reads (lead, coordinators, leaders), or TaskNotFoundError.
+
+    `lock` takes the task's row for the move (PostgreSQL): a second move on the same task waits, then reads
+    what the first did — no two moves interleave their writes (and deadlock) on one task.
+    """
+    query = (
         select(PlanTask, Plan)
         .join(Plan, PlanTask.plan_id == Plan.id)
         .where(Plan.code == plan_code, PlanTask.number == number)
@@ -119,7 +130,10 @@ def load_task(session: Session, plan_code: str, number: str) -> tuple[PlanTask, 
             selectinload(PlanTask.leaders),
             selectinload(PlanTask.coordinators).selectinload(PlanTaskCoordinator.agency),
         )
-    ).one_or_none()
+    )
+    if lock and session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(of=PlanTask)
+    row = session.execute(query).one_or_none()
     if row is None:
         raise TaskNotFoundError(f"Không có nhiệm vụ {number} trong kế hoạch '{plan_code}'.")
     return row[0], row[1]
@@ -141,6 +155,30 @@ def _explanation_message(
         "queued_at": now,
         "created_at": now,
     }
+
+
+_CLIENT_KEY = re.compile(r"[A-Za-z0-9._:@-]{1,100}")
+
+
+def checked_client_key(key: str | None) -> str | None:
+    """A caller's idempotency key, if it is a short plain token; anything else is refused at the door.
+
+    Keys are only ever compared, never sent anywhere: outgoing identifiers are hashes of the row.
+    """
+    if key is None:
+        return None
+    if not _CLIENT_KEY.fullmatch(key):
+        raise InvalidMoveError(
+            "Khóa chống lặp (idempotency key) chỉ gồm chữ cái không dấu, chữ số và . _ : @ -, tối đa 100 ký tự."
+        )
+    return key
+
+
+def scoped_key(actor_email: str, plan_code: str, task_number: str, action: str, key: str) -> str:
+    """The stored form of a caller's key: the same key from another person, task or action is another key,
+    so a reused key can neither reveal someone else's move nor swallow one's own."""
+    scope = "\x1f".join((actor_email.strip().lower(), plan_code, task_number, action, key))
+    return "mv:" + hashlib.sha256(scope.encode()).hexdigest()[:40]
 
 
 def _previous(session: Session, key: str) -> MoveResult | None:
@@ -167,11 +205,19 @@ def _jsonable(payload: dict[str, Any]) -> dict[str, Any]:
 
 def apply_move(session: Session, request: MoveRequest, *, now: datetime) -> MoveResult:
     """Validate the move completely, then apply it in the caller's transaction."""
-    if request.idempotency_key:
-        previous = _previous(session, request.idempotency_key)
+    client_key = checked_client_key(request.idempotency_key)
+    if not EARLIEST <= now.date() <= LATEST:
+        raise InvalidMoveError(f"Thời điểm của thao tác ({now.date().isoformat()}) nằm ngoài khoảng 1900–2100.")
+    stored_key = (
+        scoped_key(request.actor_email, request.plan_code, request.task_number, request.action.value, client_key)
+        if client_key
+        else None
+    )
+    if stored_key:
+        previous = _previous(session, stored_key)
         if previous is not None:
             return previous
-    task, plan = load_task(session, request.plan_code, request.task_number)
+    task, plan = load_task(session, request.plan_code, request.task_number, lock=True)
     actor = find_person(session, request.actor_email)
     if request.expected_version is not None and request.expected_version != task.version:
         raise ChangedMeanwhileError(
@@ -203,13 +249,17 @@ def apply_move(session: Session, request: MoveRequest, *, now: datetime) -> Move
     if next_status is not status:
         task.status = next_status.value
         task.status_changed_at = now
+    # Every move, including those that keep the status (inputs, progress, extensions), updates the task row,
+    # so its version guards it: of two moves made at once on the same version, one fails as changed meanwhile.
+    task.updated_at = now
+    flag_modified(task, "updated_at")  # written even when equal to the last move's moment: the version moves
     try:
         session.flush()
     except StaleDataError as exc:
         raise ChangedMeanwhileError(
             f"Nhiệm vụ {number} vừa được người khác cập nhật; hãy tải lại và thực hiện lại nếu vẫn cần."
         ) from exc
-    move_id = request.idempotency_key or uuid4().hex
+    move_id = stored_key or uuid4().hex
     given = _jsonable(request.payload)
     notified = queue_move_notifications(
         session,
@@ -246,7 +296,7 @@ def apply_move(session: Session, request: MoveRequest, *, now: datetime) -> Move
             "move_id": move_id,
             "notifications": notified,
         },
-        idempotency_key=request.idempotency_key,
+        idempotency_key=stored_key,
     )
     session.flush()
     return MoveResult(
@@ -259,6 +309,35 @@ def apply_move(session: Session, request: MoveRequest, *, now: datetime) -> Move
         event_id=event.id,
         notifications=notified,
     )
+
+
+_RACE_CODES = {"40001", "40P01"}  # PostgreSQL: serialization failure, deadlock detected
+
+
+def apply_move_once(database: Database, request: MoveRequest, *, now: datetime) -> MoveResult:
+    """One move in its own transaction. Losing a race to another move (a unique row taken, a version moved,
+    a deadlock) is refused like any stale move, never a database error; the same key applied meanwhile
+    answers as a repeat."""
+    try:
+        with database.transaction() as session:
+            return apply_move(session, request, now=now)
+    except (IntegrityError, StaleDataError) as exc:
+        lost: Exception = exc
+    except OperationalError as exc:
+        if getattr(exc.orig, "sqlstate", None) not in _RACE_CODES:
+            raise  # a dropped connection: the caller may retry
+        lost = exc
+    if request.idempotency_key:
+        key = scoped_key(
+            request.actor_email, request.plan_code, request.task_number, request.action.value, request.idempotency_key
+        )
+        with database.session() as session:
+            previous = _previous(session, key)
+        if previous is not None:
+            return previous
+    raise ChangedMeanwhileError(
+        f"Nhiệm vụ {request.task_number} vừa được người khác cập nhật; hãy tải lại và thực hiện lại nếu vẫn cần."
+    ) from lost
 
 
 def request_explanations_in_bulk(session: Session, requests: list[dict[str, Any]], *, now: datetime) -> int:
@@ -278,30 +357,36 @@ def request_explanations_in_bulk(session: Session, requests: list[dict[str, Any]
     from models.records import Explanation
 
     allowed = [state.value for (state, action) in TRANSITIONS if action is Action.REQUEST_EXPLANATION]
-    assert all(Role.SECRETARIAT in TRANSITIONS[(TaskStatus(s), Action.REQUEST_EXPLANATION)].roles for s in allowed)
     if not requests:
         return 0
+    for r in requests:  # stored as apply_move stores keys: scoped to the actor, the task and the action
+        r["key"] = scoped_key(r["actor_email"], r["plan"], r["task"], Action.REQUEST_EXPLANATION.value, r["key"])
     done_keys = set(
         session.scalars(
             select(AuditEvent.idempotency_key).where(AuditEvent.idempotency_key.in_([r["key"] for r in requests]))
         )
     )
-    statuses = dict(
-        session.execute(select(PlanTask.id, PlanTask.status).where(PlanTask.id.in_([r["task_id"] for r in requests])))
-        .tuples()
-        .all()
-    )
-    todo = [r for r in requests if r["key"] not in done_keys and statuses.get(r["task_id"]) in allowed]
+    wanted = [r["task_id"] for r in requests if r["key"] not in done_keys]
+    statuses: dict[int, str] = {}
+    for start in range(0, len(wanted), 5000):
+        chunk = wanted[start : start + 5000]
+        locked = select(PlanTask.id, PlanTask.status).where(PlanTask.id.in_(chunk), PlanTask.status.in_(allowed))
+        if session.get_bind().dialect.name == "postgresql":
+            locked = locked.with_for_update()  # a move made meanwhile waits for us, or we see its result
+        before = dict(session.execute(locked).tuples().all())
+        # Write only for the rows this UPDATE really changed: a task cancelled (or moved) under the sweep
+        # gets no explanation request, audit event or message.
+        changed = session.execute(
+            update(PlanTask)
+            .where(PlanTask.id.in_(list(before)), PlanTask.status.in_(allowed))
+            .values(status=TaskStatus.EXPLANATION_REQUESTED.value, version=PlanTask.version + 1, status_changed_at=now)
+            .returning(PlanTask.id)
+            .execution_options(synchronize_session=False)
+        ).scalars()
+        statuses.update({task_id: before[task_id] for task_id in changed})
+    todo = [r for r in requests if r["task_id"] in statuses and r["key"] not in done_keys]
     if not todo:
         return 0
-    ids = [r["task_id"] for r in todo]
-    for start in range(0, len(ids), 5000):  # one UPDATE per chunk of tasks (version = version + 1)
-        session.execute(
-            update(PlanTask)
-            .where(PlanTask.id.in_(ids[start : start + 5000]), PlanTask.status.in_(allowed))
-            .values(status=TaskStatus.EXPLANATION_REQUESTED.value, version=PlanTask.version + 1, status_changed_at=now)
-            .execution_options(synchronize_session=False)
-        )
     session.execute(
         insert(Explanation),
         [

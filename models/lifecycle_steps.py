@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,9 +17,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.agency_names import agency_key
+from models.calendar import OutOfHorizonError, within_horizon
 from models.deadlines import DeadlineKind
 from models.directory import agency_head, covers
-from models.org import Person
+from models.org import Agency, Person
 from models.plan import PlanTask
 from models.records import (
     CoordinationInput,
@@ -40,6 +41,10 @@ class InvalidMoveError(ValueError):
     """The move is allowed, but what was given for it is not (missing reason, date in the past …)."""
 
 
+class SelfApprovalError(InvalidMoveError):
+    """Four eyes: the person (or their unit) would approve what they submitted themselves (HTTP 403)."""
+
+
 @dataclass
 class StepContext:
     """Everything one move needs: the task, the person, what they gave, and the time."""
@@ -49,6 +54,9 @@ class StepContext:
     actor: Person
     payload: dict[str, Any]
     now: datetime
+    # Records the checks looked at, kept so that the effect acts on exactly what was checked (a move made
+    # meanwhile by someone else then fails on the task's version instead of finding nothing).
+    seen: dict[str, Any] = field(default_factory=dict)
 
     @property
     def today(self) -> date:
@@ -65,12 +73,13 @@ class StepContext:
     def due(self, name: str = "new_due_date") -> date:
         """A required date field (ISO or date object)."""
         value = self.payload.get(name)
-        if isinstance(value, date):
-            return value
         try:
-            return date.fromisoformat(str(value))
+            day = value if isinstance(value, date) else date.fromisoformat(str(value)[:40])
+            return within_horizon(day, "Thời hạn mới")
+        except OutOfHorizonError as exc:
+            raise InvalidMoveError(str(exc)) from exc
         except ValueError as exc:
-            raise InvalidMoveError(f"Cần thời hạn mới dạng YYYY-MM-DD (nhận được '{value}').") from exc
+            raise InvalidMoveError(f"Cần thời hạn mới dạng YYYY-MM-DD (nhận được '{str(value)[:40]}').") from exc
 
 
 @dataclass(frozen=True)
@@ -91,22 +100,37 @@ def is_overdue(task: PlanTask, today: date) -> bool:
     return task.due_date is not None and task.due_date < today and task.status not in closed
 
 
+def _once(ctx: StepContext, name: str, query: Any) -> Any:
+    """The record a query finds, read once per move: the check and the effect see the same row."""
+    if name not in ctx.seen:
+        ctx.seen[name] = ctx.session.scalars(query).first()
+    return ctx.seen[name]
+
+
 def _pending_extension(ctx: StepContext) -> ExtensionRequest | None:
-    return ctx.session.scalars(
-        select(ExtensionRequest).where(ExtensionRequest.task_id == ctx.task.id, ExtensionRequest.decision.is_(None))
-    ).first()
+    query = select(ExtensionRequest).where(ExtensionRequest.task_id == ctx.task.id, ExtensionRequest.decision.is_(None))
+    found: ExtensionRequest | None = _once(ctx, "extension", query)
+    return found
 
 
 def _open_explanation(ctx: StepContext) -> Explanation | None:
-    return ctx.session.scalars(
-        select(Explanation).where(Explanation.task_id == ctx.task.id, Explanation.decision.is_(None))
-    ).first()
+    query = select(Explanation).where(Explanation.task_id == ctx.task.id, Explanation.decision.is_(None))
+    found: Explanation | None = _once(ctx, "explanation", query)
+    return found
 
 
 def _latest_submission(ctx: StepContext) -> Submission | None:
-    return ctx.session.scalars(
-        select(Submission).where(Submission.task_id == ctx.task.id).order_by(Submission.version.desc())
-    ).first()
+    query = select(Submission).where(Submission.task_id == ctx.task.id).order_by(Submission.version.desc())
+    found: Submission | None = _once(ctx, "submission", query)
+    return found
+
+
+def _required(record: Any, what: str) -> Any:
+    """A record the task's status promises (its submission, its open explanation); its absence means the
+    task changed under this move."""
+    if record is None:
+        raise InvalidMoveError(f"Không còn {what} để xử lý: nhiệm vụ vừa thay đổi; hãy tải lại.")
+    return record
 
 
 def _change_deadline(ctx: StepContext, new_due: date, cause: str, note: str) -> None:
@@ -161,14 +185,16 @@ def _apply_request_coordination(ctx: StepContext) -> None:
 
 def _check_give_input(ctx: StepContext) -> None:
     ctx.text("text", "nội dung ý kiến phối hợp")
+    if ctx.actor.agency is None:
+        raise InvalidMoveError(f"{ctx.actor.full_name} chưa thuộc cơ quan nào trong danh bạ để gửi ý kiến phối hợp.")
 
 
 def _apply_give_input(ctx: StepContext) -> None:
-    assert ctx.actor.agency is not None
+    agency: Agency = _required(ctx.actor.agency, "cơ quan của người gửi")
     ctx.session.add(
         CoordinationInput(
             task_id=ctx.task.id,
-            agency_id=ctx.actor.agency.id,
+            agency_id=agency.id,
             text=ctx.text("text", "nội dung"),
             given_by_id=ctx.actor.id,
             given_at=ctx.now,
@@ -179,7 +205,7 @@ def _apply_give_input(ctx: StepContext) -> None:
             CoordinationRequest.task_id == ctx.task.id, CoordinationRequest.answered_at.is_(None)
         )
     ):
-        if covers(request.agency, ctx.actor.agency):
+        if covers(request.agency, agency):
             request.answered_at = ctx.now
 
 
@@ -239,8 +265,7 @@ def _apply_progress(ctx: StepContext) -> None:
 
 def _review(decision: str) -> Callable[[StepContext], None]:
     def apply(ctx: StepContext) -> None:
-        submission = _latest_submission(ctx)
-        assert submission is not None  # a SUBMITTED task has one
+        submission = _required(_latest_submission(ctx), "kết quả đã nộp")
         submission.decision = decision
         submission.review_comment = str(ctx.payload.get("comment") or "") or None
         submission.reviewed_by_id = ctx.actor.id
@@ -249,6 +274,23 @@ def _review(decision: str) -> Callable[[StepContext], None]:
             ctx.task.completed_at = ctx.now
 
     return apply
+
+
+def _not_own_unit(ctx: StepContext, author: Person | None, what: str) -> None:
+    """Four eyes: nobody approves or accepts what they, or their own unit, submitted or explained."""
+    if author is None:
+        return
+    same_unit = ctx.actor.agency_id is not None and ctx.actor.agency_id == author.agency_id
+    if author.id == ctx.actor.id or same_unit:
+        raise SelfApprovalError(
+            f"{ctx.actor.full_name} không thể tự {what} do chính đơn vị mình gửi; cần người của đơn vị khác "
+            "(Văn phòng hoặc Ban Thường vụ, đồng chí lãnh đạo phụ trách)."
+        )
+
+
+def _check_approve(ctx: StepContext) -> None:
+    submission = _latest_submission(ctx)
+    _not_own_unit(ctx, submission.submitted_by if submission else None, "duyệt kết quả")
 
 
 def _check_return(ctx: StepContext) -> None:
@@ -282,8 +324,7 @@ def _apply_request_explanation(ctx: StepContext) -> None:
 
 
 def _apply_submit_explanation(ctx: StepContext) -> None:
-    explanation = _open_explanation(ctx)
-    assert explanation is not None
+    explanation = _required(_open_explanation(ctx), "yêu cầu giải trình")
     explanation.text = ctx.text("text", "nội dung giải trình")
     explanation.submitted_by_id = ctx.actor.id
     explanation.submitted_at = ctx.now
@@ -294,6 +335,11 @@ def _check_submit_explanation(ctx: StepContext) -> None:
 
 
 def _check_accept(ctx: StepContext) -> None:
+    explanation = _open_explanation(ctx)
+    author = (
+        ctx.session.get(Person, explanation.submitted_by_id) if explanation and explanation.submitted_by_id else None
+    )
+    _not_own_unit(ctx, author, "chấp nhận giải trình")
     new_due = ctx.due()
     if new_due <= ctx.today:
         raise InvalidMoveError(f"Thời hạn mới {new_due.isoformat()} phải sau hôm nay ({ctx.today.isoformat()}).")
@@ -301,8 +347,7 @@ def _check_accept(ctx: StepContext) -> None:
 
 def _decide_explanation(decision: str) -> Callable[[StepContext], None]:
     def apply(ctx: StepContext) -> None:
-        explanation = _open_explanation(ctx)
-        assert explanation is not None
+        explanation = _required(_open_explanation(ctx), "giải trình chờ quyết định")
         explanation.decision = decision
         explanation.decision_note = str(ctx.payload.get("comment") or "") or None
         explanation.decided_by_id = ctx.actor.id
@@ -352,10 +397,16 @@ def _check_pending_extension(ctx: StepContext) -> None:
         raise InvalidMoveError("Không có đề nghị gia hạn nào đang chờ quyết định.")
 
 
+def _check_grant_extension(ctx: StepContext) -> None:
+    _check_pending_extension(ctx)
+    request = _pending_extension(ctx)
+    author = ctx.session.get(Person, request.requested_by_id) if request else None
+    _not_own_unit(ctx, author, "đồng ý gia hạn")
+
+
 def _decide_extension(decision: str) -> Callable[[StepContext], None]:
     def apply(ctx: StepContext) -> None:
-        request = _pending_extension(ctx)
-        assert request is not None
+        request = _required(_pending_extension(ctx), "đề nghị gia hạn chờ quyết định")
         request.decision = decision
         request.decision_note = str(ctx.payload.get("comment") or "") or None
         request.decided_by_id = ctx.actor.id
@@ -402,14 +453,14 @@ STEPS: dict[Action, Step] = {
     Action.GIVE_INPUT: Step(_check_give_input, _apply_give_input),
     Action.SUBMIT: Step(_check_submit, _apply_submit),
     Action.SUBMIT_PROGRESS: Step(_check_progress, _apply_progress),
-    Action.APPROVE: Step(_nothing, _review("approved")),
+    Action.APPROVE: Step(_check_approve, _review("approved")),
     Action.RETURN: Step(_check_return, _review("returned")),
     Action.REQUEST_EXPLANATION: Step(_check_request_explanation, _apply_request_explanation),
     Action.SUBMIT_EXPLANATION: Step(_check_submit_explanation, _apply_submit_explanation),
     Action.ACCEPT_EXPLANATION: Step(_check_accept, _decide_explanation("accepted")),
     Action.REJECT_EXPLANATION: Step(_check_reject, _decide_explanation("rejected")),
     Action.REQUEST_EXTENSION: Step(_check_request_extension, _apply_request_extension),
-    Action.GRANT_EXTENSION: Step(_check_pending_extension, _decide_extension("granted")),
+    Action.GRANT_EXTENSION: Step(_check_grant_extension, _decide_extension("granted")),
     Action.REFUSE_EXTENSION: Step(_check_pending_extension, _decide_extension("refused")),
     Action.SET_DEADLINE: Step(_check_set_deadline, _apply_set_deadline),
     Action.CANCEL: Step(_check_cancel, _nothing),

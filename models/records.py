@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, select, text
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.base import Base, BigId, JsonDoc, UtcDateTime
 from models.org import Agency, Person
@@ -89,6 +89,16 @@ class Explanation(Base):
     """Giải trình: requested when late or failing, submitted, then accepted or rejected."""
 
     __tablename__ = "explanations"
+    # At most one explanation open (undecided) per task, enforced by the database against racing moves.
+    __table_args__ = (
+        Index(
+            "uq_explanations_one_open",
+            "task_id",
+            unique=True,
+            postgresql_where=text("decision IS NULL"),
+            sqlite_where=text("decision IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("plan_tasks.id", ondelete="CASCADE"), index=True)
@@ -113,6 +123,16 @@ class ExtensionRequest(Base):
     """Gia hạn: asked by the lead agency before the deadline, decided by the leader in charge."""
 
     __tablename__ = "extension_requests"
+    # At most one pending request per task, enforced by the database: two asked at once cannot both wait.
+    __table_args__ = (
+        Index(
+            "uq_extension_requests_one_pending",
+            "task_id",
+            unique=True,
+            postgresql_where=text("decision IS NULL"),
+            sqlite_where=text("decision IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("plan_tasks.id", ondelete="CASCADE"), index=True)
@@ -139,3 +159,8 @@ class DeadlineChange(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     changed_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     changed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+def evidence_references(session: Session) -> set[str]:
+    """Every evidence file some submission lists: those are kept for good, any other upload expires."""
+    return {reference for references in session.scalars(select(Submission.evidence)) for reference in references or []}

@@ -117,6 +117,7 @@ SAME = None
 S = TaskStatus
 A = Action
 _SECRETARIAT = frozenset({Role.SECRETARIAT})
+_REVIEWERS = frozenset({Role.SECRETARIAT, Role.STANDING_COMMITTEE})
 _LEAD = frozenset({Role.LEAD})
 _COORDINATOR = frozenset({Role.COORDINATOR})
 _DECIDERS = frozenset({Role.LEADER, Role.STANDING_COMMITTEE})
@@ -129,8 +130,9 @@ def _rows() -> dict[tuple[TaskStatus, Action], Move]:
     rows: dict[tuple[TaskStatus, Action], Move] = {
         (S.IMPORTED, A.ASSIGN): Move(S.ASSIGNED, _SECRETARIAT),
         (S.ASSIGNED, A.ACKNOWLEDGE): Move(S.ACKNOWLEDGED, _LEAD),
-        (S.SUBMITTED, A.APPROVE): Move(S.APPROVED, _SECRETARIAT),
-        (S.SUBMITTED, A.RETURN): Move(S.RETURNED, _SECRETARIAT),
+        # The Standing Committee reviews too: the Văn phòng may not approve what it submitted itself (four eyes).
+        (S.SUBMITTED, A.APPROVE): Move(S.APPROVED, _REVIEWERS),
+        (S.SUBMITTED, A.RETURN): Move(S.RETURNED, _REVIEWERS),
         (S.EXPLANATION_REQUESTED, A.SUBMIT_EXPLANATION): Move(S.EXPLANATION_SUBMITTED, _LEAD),
         (S.EXPLANATION_SUBMITTED, A.ACCEPT_EXPLANATION): Move(S.IN_PROGRESS, _DECIDERS),
         (S.EXPLANATION_SUBMITTED, A.REJECT_EXPLANATION): Move(S.IN_PROGRESS, _DECIDERS),

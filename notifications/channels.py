@@ -93,15 +93,31 @@ def signature(secret: str, body: bytes) -> str:
 
 def send_webhook(config: WebhookConfig, url: str, payload: dict[str, Any], *, key: str) -> None:
     """POST the JSON payload, signed; 5xx and 429 may be retried, other 4xx are final."""
+    if not config.secret:
+        # Unsigned, a receiver cannot tell our messages from anyone's: wait until the key is configured.
+        raise DeliveryError(
+            "chưa cấu hình khóa ký webhook (PLANFLOW_WEBHOOK_SECRET hoặc Secret 'planflow-webhook-secret'); "
+            "không gửi webhook không ký",
+            permanent=False,
+        )
     body = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
-    headers = {"Content-Type": "application/json; charset=utf-8", "Idempotency-Key": key}
-    if config.secret:
-        headers[SIGNATURE_HEADER] = signature(config.secret, body)
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "Idempotency-Key": key,
+        SIGNATURE_HEADER: signature(config.secret, body),
+    }
     try:
-        response = httpx.post(url, content=body, headers=headers, timeout=config.timeout)
+        response = httpx.post(url, content=body, headers=headers, timeout=config.timeout, follow_redirects=False)
     except httpx.HTTPError as exc:
         raise DeliveryError(f"không gọi được webhook {url}: {exc}", permanent=False) from exc
+    if 300 <= response.status_code < 400:
+        raise DeliveryError(
+            f"webhook {url} chuyển hướng ({response.status_code}) thay vì nhận: kiểm tra địa chỉ trong danh bạ",
+            permanent=True,
+        )
     if response.status_code >= 500 or response.status_code == 429:
         raise DeliveryError(f"webhook {url} trả lời {response.status_code}", permanent=False)
     if response.status_code >= 400:
         raise DeliveryError(f"webhook {url} từ chối ({response.status_code}): {response.text[:200]}", permanent=True)
+    if not 200 <= response.status_code < 300:
+        raise DeliveryError(f"webhook {url} trả lời {response.status_code}, không phải đã nhận", permanent=True)

@@ -10,6 +10,8 @@ as unconfirmed (it may have arrived) instead of being sent a second time.
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,6 +30,7 @@ from notifications.vietnamese import moment, running_date
 from planflow.settings import get_settings
 
 CLASSIFIED_TEMPLATE = "classified_notice"
+log = logging.getLogger(__name__)
 
 BACKOFF = [timedelta(minutes=m) for m in (1, 5, 15, 60, 240, 720)]
 MAX_ATTEMPTS = 7
@@ -109,42 +112,62 @@ def mark_unconfirmed(session: Session, *, now: datetime, lease: timedelta = LEAS
         row.status = OutboxStatus.FAILED.value
         row.last_error = (
             f"bị gián đoạn khi đang gửi ({row.claimed_at:%Y-%m-%d %H:%M}); có thể đã đến nơi nên không gửi lại "
-            f"để tránh trùng (mã {row.idempotency_key}); kiểm tra và gửi lại bằng 'planflow notify retry {row.id}'"
+            f"để tránh trùng (mã {outgoing_id(row.idempotency_key)}); kiểm tra và gửi lại bằng "
+            f"'planflow notify retry {row.id}'"
         )
     return len(stale)
+
+
+def outgoing_id(idempotency_key: str) -> str:
+    """What leaves planflow to name a message (Message-ID, Idempotency-Key, footer): a hash of the row's key,
+    so nothing a caller typed, and nothing of a task, ever reaches a header."""
+    return hashlib.sha256(idempotency_key.encode()).hexdigest()[:32]
 
 
 def send_claimed(
     database: Database, notification_id: int, channels: Channels, *, now: datetime
 ) -> tuple[str, str | None]:
-    """Send one claimed row and record the outcome in its own transaction."""
-    with database.session() as session:
-        row = session.get(Notification, notification_id)
-        assert row is not None
-        try:
+    """Send one claimed row and record the outcome in its own transaction.
+
+    Whatever goes wrong with this one message (its data, its template, its channel) fails this message,
+    recorded with the reason; the rest of the batch goes on.
+    """
+    channel: str | None = None
+    try:
+        with database.session() as session:
+            row = session.get(Notification, notification_id)
+            if row is None:
+                return "failed", f"{notification_id}: không còn trong hộp thư đi"
             channel, address, message_context = _prepare(session, row)
             rendered = render(CLASSIFIED_TEMPLATE if message_context["classified"] else row.template, message_context)
-        except DeliveryError as exc:
-            return _record(database, notification_id, now, exc, None)
-        key = row.idempotency_key
-    try:
-        if channel == "webhook":
-            payload = {
-                "key": key,
-                "kind": message_context["template_kind"],
-                "subject": rendered.subject,
-                "text": rendered.text,
-                "task": message_context["task"],
-                "recipient": message_context["recipient"],
-            }
-            send_webhook(channels.webhook, address, payload, key=key)
-        else:
-            if channels.smtp is None:
-                raise DeliveryError("chưa cấu hình máy chủ thư (PLANFLOW_SMTP_HOST)", permanent=False)
-            send_email(channels.smtp, address, rendered, message_id=f"<{key.replace(':', '.')}@planflow>")
+            key = outgoing_id(row.idempotency_key)
+        _send(channels, channel, address, rendered, message_context, key)
     except DeliveryError as exc:
         return _record(database, notification_id, now, exc, channel)
+    except Exception as exc:  # one message's fault must not stop the batch
+        log.exception("Notification %s could not be rendered or sent", notification_id)
+        failure = DeliveryError(f"lỗi khi soạn hoặc gửi ({type(exc).__name__}: {str(exc)[:200]})", permanent=True)
+        return _record(database, notification_id, now, failure, channel)
     return _record(database, notification_id, now, None, channel)
+
+
+def _send(
+    channels: Channels, channel: str, address: str, rendered: Any, message_context: dict[str, Any], key: str
+) -> None:
+    if channel == "webhook":
+        payload = {
+            "key": key,
+            "kind": message_context["template_kind"],
+            "subject": rendered.subject,
+            "text": rendered.text,
+            "task": message_context["task"],
+            "recipient": message_context["recipient"],
+        }
+        send_webhook(channels.webhook, address, payload, key=key)
+        return
+    if channels.smtp is None:
+        raise DeliveryError("chưa cấu hình máy chủ thư (PLANFLOW_SMTP_HOST)", permanent=False)
+    send_email(channels.smtp, address, rendered, message_id=f"<{key}@planflow>")
 
 
 def _record(
@@ -152,7 +175,8 @@ def _record(
 ) -> tuple[str, str | None]:
     with database.transaction() as session:
         row = session.get(Notification, notification_id)
-        assert row is not None
+        if row is None:
+            return "failed", f"{notification_id}: không còn trong hộp thư đi"
         row.attempts += 1
         row.channel = channel
         if error is None:
@@ -183,8 +207,7 @@ def _prepare(session: Session, row: Notification) -> tuple[str, str, dict[str, A
         who = agency.name if agency else (person.full_name if person else "?")
         raise DeliveryError(f"{who} chưa có địa chỉ thư hay webhook trong danh bạ", permanent=True)
     recipient = agency.name if agency else (f"đồng chí {person.full_name}" if person else "")
-    if classified:
-        assert task is not None
+    if classified and task is not None:
         return channel, address, _classified_context(session, row, task, recipient)
     return channel, address, {**_context(session, row, recipient), "classified": False}
 
@@ -197,7 +220,7 @@ def _classified_context(session: Session, row: Notification, task: PlanTask, rec
         "classified": True,
         "recipient": recipient,
         "organization": organization.name if organization else "",
-        "key": row.idempotency_key,
+        "key": "",  # nothing that could link the message to a task, not even a hash of its key
         "portal_url": get_settings().portal_url,
     }
 
@@ -209,7 +232,7 @@ def _context(session: Session, row: Notification, recipient: str) -> dict[str, A
     context: dict[str, Any] = {
         "recipient": recipient,
         "organization": organization.name if organization else "",
-        "key": row.idempotency_key,
+        "key": outgoing_id(row.idempotency_key),
         "template_kind": row.template,
         "actor": row.context.get("actor", "Văn phòng"),
         "when": moment(row.queued_at),
@@ -219,7 +242,8 @@ def _context(session: Session, row: Notification, recipient: str) -> dict[str, A
     }
     if row.escalation_id:
         escalation = session.get(Escalation, row.escalation_id)
-        assert escalation is not None
+        if escalation is None:
+            raise DeliveryError("bậc đôn đốc của thông báo không còn", permanent=True)
         context["escalation"] = {
             "kind": escalation.kind,
             "working_days": escalation.working_days,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
+from datetime import date, datetime
 from typing import Any
 
 
@@ -15,3 +17,46 @@ def print_json(data: Any) -> None:
     """The single JSON document a `--json` command prints on stdout."""
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
     sys.stdout.write("\n")
+
+
+# --- argument types: argparse turns their ValueError into a usage line and exit 2 ----------------------------
+
+
+def moment(text: str) -> datetime:
+    """An ISO 8601 moment within 1900–2100; without an offset it is Vietnam time."""
+    from models.calendar import VIETNAM, within_horizon
+
+    value = datetime.fromisoformat(text.strip())
+    within_horizon(value.date(), "Thời điểm")
+    return value if value.tzinfo else value.replace(tzinfo=VIETNAM)
+
+
+def day(text: str) -> date:
+    """An ISO date (YYYY-MM-DD) within 1900–2100."""
+    from models.calendar import within_horizon
+
+    return within_horizon(date.fromisoformat(text.strip()), "Ngày")
+
+
+def finite_number(text: str) -> float:
+    """A real number that a measurement can be: not NaN, not infinite."""
+    value = float(text.replace(",", ".").strip())
+    if not math.isfinite(value):
+        raise ValueError(f"'{text}' không phải số hữu hạn")
+    return value
+
+
+def count(text: str) -> int:
+    """A whole number from 1 to 100,000 (a batch size, a list's length)."""
+    value = int(text)
+    if not 1 <= value <= 100_000:
+        raise ValueError(f"{value} ngoài khoảng 1–100000")
+    return value
+
+
+def row_id(text: str) -> int:
+    """A row's number, as a 64-bit key can hold it."""
+    value = int(text)
+    if not 1 <= value < 2**63:
+        raise ValueError(f"{value} không phải số hiệu hợp lệ")
+    return value

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from planflow.cli_common import UserError, print_json
+from planflow.cli_common import UserError, count, day, print_json, row_id
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
@@ -18,7 +17,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from flows.escalation import escalation_sweep
     from planflow.prefect_run import run_flow
 
-    as_of = date.fromisoformat(args.as_of) if args.as_of else None
+    as_of = args.as_of
     result = run_flow(escalation_sweep, as_of=as_of)
     if args.json:
         print_json(result)
@@ -137,15 +136,15 @@ def cmd_policy_show(args: argparse.Namespace) -> int:
 def add_ops_commands(groups: Any, add: Any) -> None:
     """Register sweep, notify and policy commands."""
     sweep = add(groups, "sweep", cmd_sweep, "run the escalation sweep (reminders, escalations) for a day")
-    sweep.add_argument("--as-of", help="the day to sweep, YYYY-MM-DD (default: today in Vietnam)")
+    sweep.add_argument("--as-of", type=day, help="the day to sweep, YYYY-MM-DD (default: today in Vietnam)")
     notify = groups.add_parser("notify", help="the outbox").add_subparsers(dest="command", required=True)
     deliver = add(notify, "deliver", cmd_notify_deliver, "send pending messages now")
-    deliver.add_argument("--limit", type=int, default=500)
+    deliver.add_argument("--limit", type=count, default=500)
     listing = add(notify, "list", cmd_notify_list, "outbox rows, newest first")
     listing.add_argument("--status", choices=["pending", "sending", "sent", "failed"])
-    listing.add_argument("--limit", type=int, default=50)
+    listing.add_argument("--limit", type=count, default=50)
     retry = add(notify, "retry", cmd_notify_retry, "queue a failed message again")
-    retry.add_argument("id", type=int)
+    retry.add_argument("id", type=row_id)
     policy = groups.add_parser("policy", help="escalation policies").add_subparsers(dest="command", required=True)
     set_parser = add(policy, "set", cmd_policy_set, "store an organization's policy from a YAML file")
     set_parser.add_argument("org")

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from planflow.cli_common import print_json
+from planflow.cli_common import count, day, finite_number, moment, print_json
 
 
 def cmd_report_compile(args: argparse.Namespace) -> int:
@@ -51,7 +51,7 @@ def cmd_kpi_record(args: argparse.Namespace) -> int:
     from models.kpi_measure import record_measurement
     from planflow.runtime import get_database
 
-    at = datetime.fromisoformat(args.at) if args.at else datetime.now(UTC)
+    at = args.at or datetime.now(UTC)
     with get_database().transaction() as session:
         record_measurement(
             session,
@@ -107,10 +107,10 @@ def add_report_commands(groups: Any, add: Any) -> None:
     kpi = groups.add_parser("kpi", help="plan indicators").add_subparsers(dest="command", required=True)
     record = add(kpi, "record", cmd_kpi_record, "record a measured value of an indicator")
     record.add_argument("plan")
-    record.add_argument("position", type=int)
-    record.add_argument("value", type=float)
+    record.add_argument("position", type=count)
+    record.add_argument("value", type=finite_number)
     record.add_argument("--as", dest="actor", required=True, help="name recorded in the audit log")
-    record.add_argument("--at", help="when it was measured (ISO 8601; default now)")
+    record.add_argument("--at", type=moment, help="when it was measured (ISO 8601; default now)")
     record.add_argument("--note", default="")
     demo = add(groups, "demo", cmd_demo, "walk the Vĩnh Tuy plan through a quarter and compile its report")
     demo.add_argument("-o", "--output", default="planflow-demo", help="folder for the report files")
@@ -118,7 +118,6 @@ def add_report_commands(groups: Any, add: Any) -> None:
 
 def cmd_review_start(args: argparse.Namespace) -> int:
     """Run the review-cycle flow."""
-    from datetime import date
 
     from planflow.runtime import configure_prefect_environment
 
@@ -126,9 +125,7 @@ def cmd_review_start(args: argparse.Namespace) -> int:
     from flows.review import review_cycle
     from planflow.prefect_run import run_flow
 
-    state = run_flow(
-        review_cycle, period=args.period, due_date=date.fromisoformat(args.due), organization=args.org, actor=args.actor
-    )
+    state = run_flow(review_cycle, period=args.period, due_date=args.due, organization=args.org, actor=args.actor)
     if args.json:
         print_json(state)
     else:
@@ -173,7 +170,7 @@ def add_review_commands(groups: Any, add: Any) -> None:
     review = groups.add_parser("review-cycle", help="review cycles").add_subparsers(dest="command", required=True)
     start = add(review, "start", cmd_review_start, "ask every lead agency for its progress update by a date")
     start.add_argument("--period", required=True)
-    start.add_argument("--due", required=True, help="YYYY-MM-DD")
+    start.add_argument("--due", required=True, type=day, help="YYYY-MM-DD")
     start.add_argument("--org", default="dang-uy-phuong-vinh-tuy")
     start.add_argument("--as", dest="actor", default="Văn phòng Đảng ủy", help="name recorded in the audit log")
     status = add(review, "status", cmd_review_status, "who answered in a review cycle")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from planflow.cli_common import UserError, print_json
+from planflow.cli_common import UserError, day, finite_number, moment, print_json
 
 # step → its own options (dest, flags, argparse options); every step also takes --as, --key, --at.
 STEP_OPTIONS: dict[str, list[tuple[str, list[str], dict[str, Any]]]] = {
@@ -34,11 +34,11 @@ STEP_OPTIONS: dict[str, list[tuple[str, list[str], dict[str, Any]]]] = {
     "submit-explanation": [("text", ["--text"], {"required": True})],
     "decide-explanation": [
         ("decision", ["--decision"], {"required": True, "choices": ["accept", "reject"]}),
-        ("new_due_date", ["--new-due-date"], {"type": date.fromisoformat}),
+        ("new_due_date", ["--new-due-date"], {"type": day}),
         ("comment", ["--comment"], {"default": ""}),
     ],
     "request-extension": [
-        ("new_due_date", ["--new-due-date"], {"required": True, "type": date.fromisoformat}),
+        ("new_due_date", ["--new-due-date"], {"required": True, "type": day}),
         ("reason", ["--reason"], {"required": True}),
     ],
     "decide-extension": [
@@ -46,7 +46,7 @@ STEP_OPTIONS: dict[str, list[tuple[str, list[str], dict[str, Any]]]] = {
         ("comment", ["--comment"], {"default": ""}),
     ],
     "set-deadline": [
-        ("new_due_date", ["--new-due-date"], {"required": True, "type": date.fromisoformat}),
+        ("new_due_date", ["--new-due-date"], {"required": True, "type": day}),
         ("comment", ["--comment"], {"default": ""}),
     ],
     "cancel": [("reason", ["--reason"], {"required": True})],
@@ -58,7 +58,7 @@ def _kpi_values(pairs: list[str] | None) -> dict[str, float]:
     for pair in pairs or []:
         name, _, number = pair.rpartition("=")
         try:
-            values[name.strip()] = float(number)
+            values[name.strip()] = finite_number(number)
         except ValueError as exc:
             raise UserError(f"--kpi '{pair}': cần dạng TÊN=SỐ, ví dụ --kpi 'tỷ lệ văn bản điện tử (%)=85'.") from exc
         if not name.strip():
@@ -74,7 +74,7 @@ def cmd_task_step(args: argparse.Namespace) -> int:
     from flows.lifecycle import STEP_FLOWS, assign_plan
     from planflow.prefect_run import run_flow
 
-    at = datetime.fromisoformat(args.at) if args.at else None
+    at = args.at
     if args.step == "assign" and args.all:
         result = run_flow(assign_plan, plan=args.plan, actor=args.actor, at=at)
         _print(args, result, f"Đã giao {result['assigned']} nhiệm vụ của {args.plan}.")
@@ -148,7 +148,7 @@ def add_task_commands(groups: Any, add: Any) -> None:
         parser.add_argument("number", nargs="?" if step == "assign" else None)
         parser.add_argument("--as", dest="actor", required=True, help="e-mail of the person acting")
         parser.add_argument("--key", help="idempotency key: the same key never acts twice")
-        parser.add_argument("--at", help="moment of the move (ISO 8601; default now)")
+        parser.add_argument("--at", type=moment, help="moment of the move (ISO 8601; default now)")
         if step == "assign":
             parser.add_argument("--all", action="store_true", help="assign every not-yet-assigned task of the plan")
         for dest, flags, extra in options:

@@ -27,6 +27,7 @@ from planflow.service import SEED_DIRECTORY, SEED_PLAN
 PLAN = "vinh-tuy-2026"
 OFFICE = "vanthu@vinhtuy.example"
 SECRETARY = "bithu@vinhtuy.example"
+DEPUTY = "pbttt@vinhtuy.example"  # Standing Committee: reviews what the Văn phòng submitted itself (four eyes)
 LEADS = {  # a member of each lead agency of the plan
     "Văn phòng Đảng ủy": "chanhvp@vinhtuy.example",
     "Ban Xây dựng Đảng": "cvxd@vinhtuy.example",
@@ -52,6 +53,10 @@ class Walk:
             apply_move(session, MoveRequest(PLAN, number, action, actor, payload), now=at(day))
         self.moves += 1
 
+    def reviewer(self, number: str) -> str:
+        """The Văn phòng reviews results, except its own: those go to the Standing Committee."""
+        return DEPUTY if self.lead(number) == LEADS["Văn phòng Đảng ủy"] else OFFICE
+
     def lead(self, number: str) -> str:
         with self.database.session() as session:
             task = next(t for t in get_plan(session, PLAN).tasks if t.number == number)
@@ -76,7 +81,7 @@ def first_quarter(walk: Walk) -> None:
     for number in numbers:
         walk(date(2026, 3, 4), number, Action.ACKNOWLEDGE, walk.lead(number))
     walk(date(2026, 3, 25), "15", Action.SUBMIT, walk.lead("15"), result="Danh mục hồ sơ và hướng dẫn nộp lưu điện tử")
-    walk(date(2026, 3, 27), "15", Action.APPROVE, OFFICE, comment="Đạt yêu cầu")
+    walk(date(2026, 3, 27), "15", Action.APPROVE, walk.reviewer("15"), comment="Đạt yêu cầu")
     walk(
         date(2026, 3, 31),
         "29",
@@ -103,9 +108,9 @@ def second_quarter(walk: Walk, on_day: Callable[[date], None]) -> None:
         date(2026, 4, 2): [("5", Action.SUBMIT_EXPLANATION, "lead", {"text": "Chờ ý kiến Thành ủy về Đề án"})],
         date(2026, 4, 3): [("5", Action.ACCEPT_EXPLANATION, SECRETARY, {"new_due_date": "2026-04-30"})],
         date(2026, 4, 8): [("5", Action.SUBMIT, "lead", {"result": "Kế hoạch thực hiện Đề án (dự thảo)"})],
-        date(2026, 4, 9): [("5", Action.RETURN, OFFICE, {"comment": "Bổ sung lộ trình và kinh phí"})],
+        date(2026, 4, 9): [("5", Action.RETURN, "reviewer", {"comment": "Bổ sung lộ trình và kinh phí"})],
         date(2026, 4, 14): [("5", Action.SUBMIT, "lead", {"result": "Kế hoạch thực hiện Đề án năm 2026"})],
-        date(2026, 4, 15): [("5", Action.APPROVE, OFFICE, {"comment": "Ban hành"})],
+        date(2026, 4, 15): [("5", Action.APPROVE, "reviewer", {"comment": "Ban hành"})],
         # Task 17 (Quý I): explanation accepted with a new deadline, then finished a week after it.
         date(2026, 4, 10): [
             ("17", Action.SUBMIT_EXPLANATION, "lead", {"text": "Chờ Thành ủy chuyển giao tài liệu 3.0"})
@@ -121,7 +126,7 @@ def second_quarter(walk: Walk, on_day: Callable[[date], None]) -> None:
         date(2026, 5, 14): [("29", Action.SUBMIT_EXPLANATION, "lead", {"text": "Thiếu nhân sự chuyên trách"})],
         date(2026, 5, 15): [("29", Action.REJECT_EXPLANATION, SECRETARY, {"comment": "Lý do không xác đáng"})],
         date(2026, 5, 20): [("17", Action.SUBMIT, "lead", {"result": "Văn bản hướng dẫn cập nhật kiến trúc 3.0"})],
-        date(2026, 5, 22): [("17", Action.APPROVE, OFFICE, {})],
+        date(2026, 5, 22): [("17", Action.APPROVE, "reviewer", {})],
         date(2026, 6, 10): [("8", Action.CANCEL, SECRETARY, {"reason": "Thành phố lùi thời điểm vận hành IOC"})],
         date(2026, 6, 15): [
             (
@@ -131,15 +136,16 @@ def second_quarter(walk: Walk, on_day: Callable[[date], None]) -> None:
                 {"result": "Hội nghị quán triệt cho 120 cán bộ", "kpi_values": {"số cán bộ tham dự": 120}},
             )
         ],
-        date(2026, 6, 17): [("47", Action.APPROVE, OFFICE, {})],
+        date(2026, 6, 17): [("47", Action.APPROVE, "reviewer", {})],
         date(2026, 6, 26): [("56", Action.SUBMIT, "lead", {"result": "100% Bí thư chi bộ có tài khoản"})],
-        date(2026, 6, 29): [("56", Action.APPROVE, OFFICE, {})],
+        date(2026, 6, 29): [("56", Action.APPROVE, "reviewer", {})],
     }
     recurring = ["1", "2", "3", "4", "6", "11", "12", "14", "22", "23", "27", "28", "36", "37", "38", "39", "43"]
     day = date(2026, 4, 1)
     while day <= date(2026, 6, 30):
         for number, action, actor, payload in script.get(day, []):
-            walk(day, number, action, walk.lead(number) if actor == "lead" else actor, **payload)
+            who = {"lead": walk.lead, "reviewer": walk.reviewer}.get(actor)
+            walk(day, number, action, who(number) if who else actor, **payload)
         if day == date(2026, 6, 22):
             for number in recurring:
                 walk(

@@ -6,8 +6,14 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+from sqlalchemy.exc import ArgumentError, OperationalError
+
 from models.db import Database
 from planflow.settings import get_settings
+
+
+class DatabaseUnreachableError(RuntimeError):
+    """PLANFLOW_DATABASE_URL names no database planflow can open; the message says which and why."""
 
 
 def configure_prefect_environment() -> None:
@@ -23,7 +29,15 @@ def configure_prefect_environment() -> None:
 @lru_cache(maxsize=1)
 def get_database() -> Database:
     """The database of this process, migrated to the latest schema on first use."""
-    return Database(get_settings().resolved_database_url())
+    url = get_settings().resolved_database_url()
+    try:
+        return Database(url)
+    except (ArgumentError, OperationalError, ValueError) as exc:
+        shown = url.split("@")[-1] if "@" in url else url  # never print a password
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
+        raise DatabaseUnreachableError(
+            f"không mở được cơ sở dữ liệu '{shown}' (PLANFLOW_DATABASE_URL): {reason}"
+        ) from exc
 
 
 def reset_runtime() -> None:

@@ -9,6 +9,8 @@ import httpx
 from sqlalchemy import func, select
 
 from models.db import current_revision, head_revision
+from models.escalation import SweepRun
+from models.org import Agency
 from models.outbox import Notification
 from models.plan import Plan, PlanTask
 from planflow.runtime import get_database
@@ -29,6 +31,28 @@ def database_status() -> dict[str, Any]:
             "tasks": session.scalar(select(func.count()).select_from(PlanTask)) or 0,
             "outbox": {status: outbox.get(status, 0) for status in ("pending", "sending", "sent", "failed")},
         }
+
+
+def sweep_status() -> dict[str, Any] | None:
+    """The last sweep: the day it chased and the organizations it could not (they need a person)."""
+    with get_database().session() as session:
+        last = session.scalars(select(SweepRun).order_by(SweepRun.id.desc()).limit(1)).first()
+        if last is None:
+            return None
+        return {"as_of": last.as_of.isoformat(), "started_at": last.started_at.isoformat(), "failures": last.failures}
+
+
+def webhook_status(secret_configured: bool) -> dict[str, Any]:
+    """Agencies reached by webhook, and whether messages to them can go out (never unsigned)."""
+    with get_database().session() as session:
+        agencies = session.scalar(select(func.count()).select_from(Agency).where(Agency.webhook_url.is_not(None))) or 0
+    problem = None
+    if agencies and not secret_configured:
+        problem = (
+            f"{agencies} cơ quan nhận qua webhook nhưng chưa có khóa ký (PLANFLOW_WEBHOOK_SECRET): "
+            "thông báo cho họ chờ, không gửi khi chưa ký"
+        )
+    return {"agencies": agencies, "signed": secret_configured, "problem": problem}
 
 
 def prefect_status(api_url: str | None) -> dict[str, Any]:
@@ -64,4 +88,6 @@ def status() -> dict[str, Any]:
         "database": database_status(),
         "prefect": prefect_status(os.environ.get("PREFECT_API_URL")),
         "smtp": settings.smtp_host or None,
+        "webhook": webhook_status(settings.webhook_secret is not None),
+        "sweep": sweep_status(),
     }

@@ -8,7 +8,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from documents.plan_text import slugify
-from models.lifecycle import MoveRequest, MoveResult, apply_move, load_task
+from models.lifecycle import MoveRequest, MoveResult, apply_move, apply_move_once, load_task
 from models.plan_queries import get_plan
 from models.workflow import Action, TaskStatus
 from planflow.runtime import get_database
@@ -18,8 +18,7 @@ from tasks.retry import database_hiccup
 @task(name="apply-move", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2, retry_condition_fn=database_hiccup)
 def apply_task_move(request: MoveRequest, at: datetime | None = None) -> MoveResult:
     """One move in one transaction; a retry with the same idempotency key does not act twice."""
-    with get_database().transaction() as session:
-        return apply_move(session, request, now=at or datetime.now(UTC))
+    return apply_move_once(get_database(), request, now=at or datetime.now(UTC))
 
 
 @task(name="assign-plan-tasks", cache_policy=NO_CACHE, retries=2, retry_condition_fn=database_hiccup)

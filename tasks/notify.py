@@ -70,3 +70,14 @@ def advance_review_cycles(as_of: date, now: datetime) -> dict[str, Any]:
     with get_database().transaction() as session:
         reminded, closed = remind_and_close(session, as_of=as_of, now=now)
     return {"cycle_reminders": reminded, "cycles_closed": [f"{org}/{period}" for org, period in closed]}
+
+
+@task(name="remove-unreferenced-evidence", cache_policy=NO_CACHE)
+def remove_unreferenced_evidence() -> int:
+    """Uploads that no submission named within a day are deleted (a refused or abandoned move's files)."""
+    from documents.evidence import remove_unreferenced
+    from models.records import evidence_references
+
+    with get_database().session() as session:
+        referenced = evidence_references(session)
+    return len(remove_unreferenced(get_settings().home / "evidence", referenced))

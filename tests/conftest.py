@@ -97,6 +97,18 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 @pytest.fixture
+def postgres_database(request: pytest.FixtureRequest) -> Iterator[Database]:
+    """A fresh PostgreSQL database only, for what needs row locks between connections (races)."""
+    template = request.getfixturevalue("postgres_template")
+    name = f"planflow_test_{uuid.uuid4().hex[:10]}"
+    _admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    db = Database(_database_url(name))
+    yield db
+    db.dispose()
+    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
 def database(database_url: str) -> Iterator[Database]:
     """The system of record for one test, on SQLite and on PostgreSQL."""
     db = Database(database_url)

@@ -23,6 +23,7 @@ VT = "vinh-tuy-2026"
 # task 3 (coordinators: "Các Ban Xây dựng Đảng" only) for the coordinator role.
 LACKS = {
     frozenset({Role.SECRETARIAT}): ("47", "cvxd@vinhtuy.example"),
+    frozenset({Role.SECRETARIAT, Role.STANDING_COMMITTEE}): ("47", "cvxd@vinhtuy.example"),
     frozenset({Role.LEAD}): ("47", "vanthu@vinhtuy.example"),
     frozenset({Role.COORDINATOR}): ("3", "truongca@vinhtuy.example"),
     frozenset({Role.LEADER, Role.STANDING_COMMITTEE}): ("47", "cvxd@vinhtuy.example"),

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from models.audit import AuditEvent
 from models.db import Database
 from models.lifecycle import MoveRequest, MoveResult, apply_move
+from models.lifecycle_steps import SelfApprovalError
 from models.org import Agency, Person
 from models.outbox import Notification
 from models.plan import Plan, PlanTask
@@ -132,7 +133,9 @@ def test_returned_then_approved_keeps_both_versions(db: Database) -> None:
     walk(Action.RETURN, SECRETARIAT, comment="Thiếu hướng dẫn nộp lưu hồ sơ điện tử")
     assert walk.status() == "returned"
     walk(Action.SUBMIT, "chanhvp@vinhtuy.example", result="Danh mục và hướng dẫn nộp lưu hồ sơ điện tử")
-    walk(Action.APPROVE, SECRETARIAT)
+    with pytest.raises(SelfApprovalError):  # four eyes: the Văn phòng does not approve its own result
+        walk(Action.APPROVE, SECRETARIAT)
+    walk(Action.APPROVE, "pbttt@vinhtuy.example")  # the Standing Committee does
     first, second = walk.records(Submission)
     assert (first.version, first.decision, first.result_text) == (1, "returned", "Dự thảo danh mục hồ sơ")
     assert first.review_comment == "Thiếu hướng dẫn nộp lưu hồ sơ điện tử"

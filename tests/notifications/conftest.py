@@ -15,6 +15,9 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
+from models.db import Database
+from tests.seeding import seed
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -51,6 +54,13 @@ class SmtpServer:
         if self._controller is not None:
             self._controller.stop()
             self._controller = None
+
+
+@pytest.fixture
+def db(database: Database) -> Database:
+    """Both plans and directories seeded."""
+    seed(database)
+    return database
 
 
 @pytest.fixture

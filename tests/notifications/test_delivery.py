@@ -16,7 +16,6 @@ from notifications.channels import SIGNATURE_HEADER, SmtpConfig, WebhookConfig, 
 from notifications.delivery import Channels, claim, deliver_pending
 from notifications.render import render
 from tests.notifications.conftest import SmtpServer, WebhookServer
-from tests.seeding import seed
 from tests.time import VIETNAM
 
 VT = "vinh-tuy-2026"
@@ -46,12 +45,6 @@ def give_webhook(db: Database, agency: str, url: str) -> None:
         session.execute(update(Agency).where(Agency.name == agency).values(webhook_url=url))
 
 
-@pytest.fixture
-def db(database: Database) -> Database:
-    seed(database)
-    return database
-
-
 def test_assignment_arrives_by_email_once(db: Database, smtp_server: SmtpServer) -> None:
     move(db, "47", Action.ASSIGN, "vanthu@vinhtuy.example")
     report = deliver_pending(db, channels(smtp_server), now=NOW)
@@ -60,7 +53,8 @@ def test_assignment_arrives_by_email_once(db: Database, smtp_server: SmtpServer)
     [message] = smtp_server.messages
     assert message["To"] == "banxaydung@vinhtuy.example"
     assert message["Subject"] == "[planflow] Giao nhiệm vụ: nhiệm vụ 47"
-    assert message["Message-ID"].strip().startswith("<move.") and message["Message-ID"].strip().endswith("@planflow>")
+    message_id = message["Message-ID"].strip()
+    assert message_id.startswith("<") and message_id.endswith("@planflow>") and len(message_id) == 43
     text = message.get_body(preferencelist=("plain",)).get_content()
     assert "Tổ chức phổ biến, quán triệt chủ trương" in text and "ngày 31 tháng 12 năm 2026" in text
     assert statuses(db) == [("sent", 1)]

@@ -7,11 +7,16 @@ lists, so each submission version keeps the files it was made with.
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 
 MAX_BYTES = 10 * 1024 * 1024
+MAX_FILES_PER_TASK = 50
+MAX_BYTES_PER_TASK = 200 * 1024 * 1024
+UNREFERENCED_GRACE_SECONDS = 24 * 3600  # an upload no submission names is removed after a day
 # extension → the bytes such a file starts with (the type is checked by content, not by name)
 SIGNATURES = {
     ".pdf": [b"%PDF-"],
@@ -64,6 +69,12 @@ def store(root: Path, plan: str, task: str, name: str, content: bytes) -> str:
     cleaned = check(name, content)
     folder = root / safe_segment(plan) / safe_segment(task)
     folder.mkdir(parents=True, exist_ok=True)
+    kept = [path for path in folder.iterdir() if path.is_file()]
+    if len(kept) >= MAX_FILES_PER_TASK or sum(p.stat().st_size for p in kept) + len(content) > MAX_BYTES_PER_TASK:
+        raise EvidenceTooLargeError(
+            f"Nhiệm vụ đã có {len(kept)} tệp minh chứng ({sum(p.stat().st_size for p in kept) // 2**20} MB); "
+            f"tối đa {MAX_FILES_PER_TASK} tệp, {MAX_BYTES_PER_TASK // 2**20} MB mỗi nhiệm vụ."
+        )
     stored = f"{uuid.uuid4().hex[:12]}-{cleaned}"
     path = folder / stored
     if not _inside(root, path):
@@ -99,3 +110,30 @@ def remove(root: Path, reference: str) -> None:
     path = stored_path(root, plan, task, stored)
     if path is not None:
         path.unlink()
+
+
+def remove_unreferenced(root: Path, referenced: Iterable[str], *, now: float | None = None) -> list[str]:
+    """Delete uploads older than a day that no submission names (an upload whose move never came);
+    returns their references. Files a submission lists are kept for good."""
+    keep = {_path_form(reference) for reference in referenced if reference.startswith("evidence:")}
+    cutoff = (now if now is not None else time.time()) - UNREFERENCED_GRACE_SECONDS
+    removed: list[str] = []
+    if not root.is_dir():
+        return removed
+    for path in sorted(root.glob("*/*/*")):
+        reference = "evidence:" + "/".join(path.relative_to(root).parts)
+        if path.is_file() and reference not in keep and path.stat().st_mtime < cutoff:
+            path.unlink()
+            removed.append(reference)
+    return removed
+
+
+def _path_form(reference: str) -> str:
+    """A reference as the folders it is stored under name it (plan and task as folder names)."""
+    parts = reference.removeprefix("evidence:").split("/")
+    if len(parts) != 3:
+        return reference
+    try:
+        return f"evidence:{safe_segment(parts[0])}/{safe_segment(parts[1])}/{parts[2]}"
+    except EvidenceError:
+        return reference
