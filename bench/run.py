@@ -25,6 +25,7 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
 from bench.generate import generate
+from bench.plan_files import read_large_plans
 from documents.reader import read_plan
 from models.db import Database
 from models.escalation import CHASED, overdue_rung, reminder_rung, sweep
@@ -298,6 +299,7 @@ def run(*, wards: int, kind: str, flow_runs: int = 10, moves: int = 300) -> dict
         database = Database(url)
         generated = measure("generate", lambda: generate(database, wards=wards).to_dict(), steps)
         measure("import a plan (58 tasks)", lambda: _import(database), steps)
+        measure("read a 150-task plan (Word, then PDF)", read_large_plans, steps)
 
         def one_sweep() -> dict[str, Any]:
             with database.transaction() as session:

@@ -1,24 +1,24 @@
-"""Word documents: a labelled metadata table, then the appendix's task table."""
+"""Word export: a labelled metadata table, then the appendix's task table (read back by documents.reader)."""
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 from docx import Document
-from docx.opc.exceptions import PackageNotFoundError
+from docx.enum.section import WD_ORIENT
 from docx.shared import Pt
 
-from documents.metadata import build_document, metadata_rows, parse_metadata
-from documents.plan_text import code_from_path
+from documents.metadata import metadata_rows
 from documents.table_export import TABLE_HEADER, table_rows
-from documents.table_plan import cell_text, find_columns, read_rows
-from models.plan_document import PlanDocument, PlanImportError, Problem
+from models.plan_document import PlanDocument
 
 
 def write_docx(document: PlanDocument, path: Path) -> Path:
     """Export a plan to a Word file: 'PHỤ LỤC', its title, metadata and the task table."""
     doc = Document()
+    section = doc.sections[0]  # an appendix of eleven columns is printed landscape, as plans print them
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
     style = doc.styles["Normal"]
     style.font.name = "Times New Roman"
     style.font.size = Pt(12)
@@ -41,38 +41,3 @@ def write_docx(document: PlanDocument, path: Path) -> Path:
             cell.text = value
     doc.save(str(path))
     return path
-
-
-def read_docx(path: Path, *, code: str | None = None) -> PlanDocument:
-    """Import a Word file whose appendix is a table (metadata table optional)."""
-    try:
-        doc = Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise PlanImportError(path.name, [Problem("tệp", f"không mở được tệp Word: {exc}")]) from exc
-    values: dict[str, str] = {}
-    indicators: list[str] = []
-    table_result = None
-    for number, table in enumerate(doc.tables, start=1):
-        rows = [(i, [cell_text(c.text) for c in row.cells]) for i, row in enumerate(table.rows, start=1)]
-        if rows and len(rows[0][1]) == 2 and not find_columns(rows[0][1]):
-            values, indicators = parse_metadata([(cells[0], cells[1]) for _, cells in rows])
-        elif table_result is None and any(find_columns(cells) for _, cells in rows):
-            table_result = read_rows(rows, where=f"bảng {number}, dòng")
-    if table_result is None:
-        raise PlanImportError(path.name, [Problem("tệp", "không có bảng nhiệm vụ (dòng tiêu đề STT, Tên nhiệm vụ, …)")])
-    title = next(
-        (p.text.strip() for p in doc.paragraphs if p.text.strip() and p.text.strip().upper() != "PHỤ LỤC"), path.stem
-    )
-    document = build_document(
-        values=values,
-        indicators=indicators,
-        tasks=table_result.tasks,
-        sections=table_result.sections,
-        source_name=path.name,
-        source_format="docx",
-        default_code=code_from_path(path),
-        fallback_title=title,
-    )
-    if code:
-        document.code = code
-    return document

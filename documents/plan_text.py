@@ -12,6 +12,7 @@ from models.kpi import parse_indicator
 from models.plan_document import OrganizationRecord
 
 ROMAN = r"(?:XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)"
+_APPENDIX = re.compile(rf"^PHỤ LỤC(?:\s+(?:SỐ\s+)?(?:{ROMAN}|\d{{1,2}}))?:?$")
 _SLUG_TABLE = str.maketrans({"đ": "d", "Đ": "D"})
 
 
@@ -38,9 +39,9 @@ def read_lines(path: Path) -> list[str]:
 
 
 def split_at_appendix(lines: list[str]) -> tuple[list[str], list[str]]:
-    """The body of the plan and its appendix (from the line 'PHỤ LỤC' on)."""
+    """The body of the plan and its appendix (from the line 'PHỤ LỤC', 'Phụ lục II', 'PHỤ LỤC SỐ 1' on)."""
     for index, line in enumerate(lines):
-        if line.strip().upper() == "PHỤ LỤC":
+        if _APPENDIX.match(" ".join(line.split()).upper()):
             return lines[:index], lines[index + 1 :]
     raise ValueError("không tìm thấy 'PHỤ LỤC' (bảng nhiệm vụ) trong tệp")
 

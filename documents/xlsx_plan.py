@@ -1,19 +1,15 @@
-"""Excel workbooks: a 'Kế hoạch' sheet of labelled metadata and a 'Phụ lục' task table."""
+"""Excel export: a 'Kế hoạch' sheet of labelled metadata and a 'Phụ lục' task table (read back by documents.reader)."""
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils.exceptions import InvalidFileException
 
-from documents.metadata import build_document, metadata_rows, parse_metadata
-from documents.plan_text import code_from_path
+from documents.metadata import metadata_rows
 from documents.table_export import TABLE_HEADER, table_rows
-from documents.table_plan import cell_text, find_columns, read_rows
-from models.plan_document import PlanDocument, PlanImportError, Problem
+from models.plan_document import PlanDocument
 
 META_SHEET = "Kế hoạch"
 TABLE_SHEET = "Phụ lục"
@@ -49,46 +45,3 @@ def write_xlsx(document: PlanDocument, path: Path) -> Path:
     sheet.auto_filter.ref = sheet.dimensions
     workbook.save(path)
     return path
-
-
-def read_xlsx(path: Path, *, code: str | None = None) -> PlanDocument:
-    """Import a workbook: the first sheet with a task-table header is the appendix."""
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise PlanImportError(path.name, [Problem("tệp", f"không mở được tệp Excel: {exc}")]) from exc
-    try:
-        values: dict[str, str] = {}
-        indicators: list[str] = []
-        table = None
-        title_above = ""
-        for sheet in workbook.worksheets:
-            rows = [
-                (i, [cell_text(v) for v in row]) for i, row in enumerate(sheet.iter_rows(values_only=True), start=1)
-            ]
-            if sheet.title == META_SHEET:
-                values, indicators = parse_metadata([(r[0], r[1] if len(r) > 1 else "") for _, r in rows if r])
-                continue
-            header_at = next((i for i, cells in rows if find_columns(cells)), None)
-            if table is None and header_at is not None:
-                title_above = next((c for _, cells in rows[: header_at - 1] for c in cells if c), "")
-                table = read_rows(rows, where=f"trang '{sheet.title}', dòng")
-    finally:
-        workbook.close()
-    if table is None:
-        raise PlanImportError(
-            path.name, [Problem("tệp", "không có trang nào chứa bảng nhiệm vụ (dòng tiêu đề STT, Tên nhiệm vụ, …)")]
-        )
-    document = build_document(
-        values=values,
-        indicators=indicators,
-        tasks=table.tasks,
-        sections=table.sections,
-        source_name=path.name,
-        source_format="xlsx",
-        default_code=code_from_path(path),
-        fallback_title=title_above or path.stem,
-    )
-    if code:
-        document.code = code
-    return document

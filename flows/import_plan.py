@@ -18,10 +18,16 @@ def _run_name() -> str:
 
 
 @flow(name="import-plan", flow_run_name=_run_name, log_prints=False)
-def import_plan(source: str, code: str | None = None, actor: str = "planflow") -> dict[str, Any]:
-    """Bring a plan file (YAML, Excel, Word or the document's text) into the database."""
+def import_plan(
+    source: str,
+    code: str | None = None,
+    actor: str = "planflow",
+    columns: str | None = None,
+    organization: str | None = None,
+) -> dict[str, Any]:
+    """Bring a plan file (Word, PDF, Excel, web page, Markdown, text or YAML) into the database."""
     logger = get_run_logger()
-    document = read_plan_file(source, code)
+    document = read_plan_file(source, code, columns, organization)
     label_current_run(f"import {document.code}", [f"plan:{document.code}", "step:import"])
     result = store_plan(document, actor)
     findings = check_six_clear(document)

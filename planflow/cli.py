@@ -21,6 +21,7 @@ from planflow.cli_common import UserError, print_json
 from planflow.cli_ops import add_ops_commands
 from planflow.cli_reports import add_api_commands, add_report_commands, add_review_commands
 from planflow.cli_tasks import add_task_commands
+from planflow.runtime import DatabaseUnreachableError
 
 EXIT_USER_ERROR = 2
 EXIT_FINDINGS = 1
@@ -64,11 +65,22 @@ def cmd_plan_import(args: argparse.Namespace) -> int:
     source = Path(args.file)
     if not source.is_file():
         raise UserError(f"Không tìm thấy tệp {source}.")
+    if args.dry_run:
+        from planflow.cli_dry_run import run_dry_run
+
+        return run_dry_run(source, code=args.code, columns=args.columns, organization=args.org, json=args.json)
     configure_prefect_environment()
     from flows.import_plan import import_plan
     from planflow.prefect_run import run_flow
 
-    result = run_flow(import_plan, source=str(source.resolve()), code=args.code, actor=args.actor)
+    result = run_flow(
+        import_plan,
+        source=str(source.resolve()),
+        code=args.code,
+        actor=args.actor,
+        columns=args.columns,
+        organization=args.org,
+    )
     if args.json:
         print_json(result)
     else:
@@ -85,7 +97,7 @@ def cmd_plan_lint(args: argparse.Namespace) -> int:
     from documents.reader import read_plan
     from models.six_clear import lint_plan
 
-    document = read_plan(Path(args.file))
+    document = read_plan(Path(args.file), columns=args.columns, organization=args.org)
     findings = lint_plan(document)
     if args.json:
         print_json(
@@ -145,7 +157,7 @@ def cmd_plan_convert(args: argparse.Namespace) -> int:
     from documents.reader import read_plan
     from documents.writer import write_plan
 
-    document = read_plan(Path(args.file), code=args.code)
+    document = read_plan(Path(args.file), code=args.code, columns=args.columns, organization=args.org)
     path = write_plan(document, Path(args.output))
     if args.json:
         print_json({"code": document.code, "file": str(path), "tasks": len(document.tasks)})
@@ -211,6 +223,15 @@ def cmd_status(args: argparse.Namespace) -> int:
         schedule = ", ".join(str(s) for s in deployment["schedules"]) or "theo yêu cầu"
         print(f"  {deployment['name']:45} {schedule:22} {'bật' if deployment['active'] else ''}")
     print(f"Máy chủ thư: {report['smtp'] or 'chưa cấu hình (thư chờ trong hộp thư đi)'}")
+    if report["webhook"]["problem"]:
+        print(f"Webhook: {report['webhook']['problem']}")
+    sweep = report["sweep"]
+    if sweep is None:
+        print("Quét đôn đốc: chưa chạy lần nào")
+    else:
+        print(f"Quét đôn đốc gần nhất: ngày {sweep['as_of']}; {len(sweep['failures'])} tổ chức không quét được")
+        for failure in sweep["failures"]:
+            print(f"  {failure['organization']}: {failure['error']}")
     return 0
 
 
@@ -255,6 +276,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file")
     imp.add_argument("--code", help="plan code (default: from the file)")
     imp.add_argument("--actor", default="planflow", help="name recorded in the audit log")
+    imp.add_argument(
+        "--dry-run", action="store_true", help="show what would be read (table, columns, sections); write nothing"
+    )
     lint = _add(plan, "lint", cmd_plan_lint, "check a plan file against the '6 rõ' rule (exit 1 on findings)")
     lint.add_argument("file")
     show = _add(plan, "show", cmd_plan_show, "show a stored plan")
@@ -266,6 +290,11 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("file")
     convert.add_argument("-o", "--output", required=True)
     convert.add_argument("--code", help="plan code (default: from the file)")
+    for reading in (imp, lint, convert):
+        reading.add_argument(
+            "--columns", help="column of a field when a header is unusual: 'description=3,lead_agency=Đơn vị thực hiện'"
+        )
+        reading.add_argument("--org", help="name of the issuing organization when the file does not say it")
 
     _add(groups, "serve", cmd_serve, "run the service: Prefect UI and every deployment", json_flag=False)
     _add(groups, "status", cmd_status, "database, Prefect API, deployments and outbox at a glance")
@@ -289,11 +318,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _not_utf8(argv: Sequence[str]) -> str | None:
+    """The first argument that holds bytes which are not UTF-8 (Linux hands them over as lone surrogates)."""
+    for argument in argv:
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            return argument.encode("utf-8", "replace").decode()
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `planflow` console script."""
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    broken = _not_utf8(arguments)
+    if broken is not None:
+        print(f"planflow: tham số '{broken}' không phải văn bản UTF-8 hợp lệ.", file=sys.stderr)
+        return EXIT_USER_ERROR
+    args = build_parser().parse_args(arguments)
     try:
         return int(args.handler(args))
+    except DatabaseUnreachableError as exc:
+        print(f"planflow: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except OSError as exc:  # a file the person named: missing, unreadable, name too long, already there
+        name = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+        print(f"planflow: không đọc hoặc ghi được tệp{name}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
     except (
         UserError,
         PlanImportError,

@@ -17,9 +17,11 @@ from tasks.retry import database_hiccup
 
 
 @task(name="read-plan-file", cache_policy=NO_CACHE)
-def read_plan_file(source: str, code: str | None = None) -> PlanDocument:
+def read_plan_file(
+    source: str, code: str | None = None, columns: str | None = None, organization: str | None = None
+) -> PlanDocument:
     """Parse and validate a plan file (no database work: a bad file stops here)."""
-    return read_plan(Path(source), code=code)
+    return read_plan(Path(source), code=code, columns=columns, organization=organization)
 
 
 @task(name="store-plan", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2, retry_condition_fn=database_hiccup)

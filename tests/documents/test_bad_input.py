@@ -86,7 +86,7 @@ def test_bad_reimport_leaves_the_stored_plan_as_it_was(database: Database, tmp_p
 def test_unreadable_file_is_reported(tmp_path: Path) -> None:
     broken = tmp_path / "plan.xlsx"
     broken.write_bytes(b"this is not a spreadsheet")
-    with pytest.raises(PlanImportError, match="không mở được tệp Excel"):
+    with pytest.raises(PlanImportError, match="nội dung không phải XLSX"):
         read_plan(broken)
     binary = tmp_path / "plan.txt"
     binary.write_bytes(b"\xff\xfe\x00PH\xe1")
@@ -109,7 +109,8 @@ def test_wrong_columns_name_the_missing_ones(tmp_path: Path) -> None:
     path = tmp_path / "plan.xlsx"
     workbook.save(path)
     with pytest.raises(
-        PlanImportError, match=r"dòng 1: bảng thiếu cột: Cơ quan chủ trì, Kết quả .*Thời gian hoàn thành"
+        PlanImportError,
+        match=r"không tìm thấy bảng nhiệm vụ.*Cơ quan chủ trì.*Thời gian hoàn thành.*STT \| Tên nhiệm vụ",
     ):
         read_plan(path)
 
@@ -134,5 +135,60 @@ def test_table_row_with_a_bad_number_is_reported_with_its_row(tmp_path: Path) ->
     sheet.append(["x7", "Nhiệm vụ có số thứ tự sai", "Văn phòng Đảng ủy", "Báo cáo", "Quý I/2026"])
     path = tmp_path / "plan.xlsx"
     workbook.save(path)
-    with pytest.raises(PlanImportError, match=r"dòng 3: STT 'x7' không phải số thứ tự"):
+    with pytest.raises(PlanImportError, match=r"dòng 3: số thứ tự 'x7' không phải số nhiệm vụ"):
         read_plan(path)
+
+
+ALIAS_BOMB = """a: &a ["x","x","x","x","x","x","x","x","x"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+"""
+
+
+def test_a_yaml_alias_bomb_is_refused_at_its_first_alias(tmp_path: Path) -> None:
+    path = tmp_path / "bom.yaml"
+    path.write_text(ALIAS_BOMB, encoding="utf-8")
+    assert len(ALIAS_BOMB.encode()) < 400
+    with pytest.raises(PlanImportError, match="bí danh YAML"):
+        read_plan(path)
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from documents import reader
+
+    monkeypatch.setattr(reader, "MAX_FILE_BYTES", 1024)
+    path = tmp_path / "lon.txt"
+    path.write_bytes(b"x" * 2048)
+    with pytest.raises(PlanImportError, match="quá giới hạn"):
+        read_plan(path)
+
+
+def test_a_plan_over_the_task_limit_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from documents import reader
+
+    monkeypatch.setattr(reader, "MAX_TASKS", 10)
+    with pytest.raises(PlanImportError, match="58 nhiệm vụ, quá giới hạn 10"):
+        read_plan(PLANS / "vinh-tuy-2026.yaml")
+
+
+def test_an_eight_megabyte_text_dump_is_read_in_one_pass(tmp_path: Path) -> None:
+    """The PDF text dump with its appendix's continuation lines repeated to 8 MB: the reader joins each
+    cell's lines once (appending to a string per line made this take 101 s; it now takes a few)."""
+    from tests.paths import SEEDS
+
+    source = (SEEDS / "vinh-tuy-2026-plan.txt").read_text(encoding="utf-8")
+    head, _, appendix = source.partition("PHỤ LỤC")
+    lines = appendix.splitlines()
+    body = head + "PHỤ LỤC" + "\n".join(lines + lines[20:] * 300)
+    path = tmp_path / "vinh-tuy-lon.txt"
+    path.write_text(body, encoding="utf-8")
+    assert path.stat().st_size > 7.5 * 2**20
+    assert len(read_plan(path).tasks) == 58
