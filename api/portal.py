@@ -27,11 +27,13 @@ from api import reports
 from api.inputs import PathCode, RowId, refuse_control_characters
 from api.moves import MoveRefusedError, payload_fields, required_fields, run_move
 from documents import evidence
+from documents.calendar_ics import tasks_calendar
 from models.access import NOT_VISIBLE, can_see, is_secretariat, my_actions, sees, sees_reports, visible_tasks
 from models.accounts import LoginError, form_key, login, logout, person_for_token
 from models.calendar import VIETNAM, local_date
 from models.lifecycle import TaskNotFoundError, load_task
 from models.org import Person
+from models.plan_queries import task_view
 from models.reporting import CATEGORIES
 from models.task_history import task_history
 from models.urgency import URGENCY_LABELS_VI, Urgency, urgency
@@ -181,6 +183,21 @@ def my_tasks(request: Request, who: Who) -> Response:
             "tasks.html",
             {"who": who, "rows": rows, "counts": counts, "labels": URGENCY_LABELS_VI, "today": today},
         )
+
+
+@router.get("/lich.ics")
+def my_calendar(who: Who) -> Response:
+    """My unit's deadlines as a calendar file Outlook and phone calendars subscribe to or import."""
+    with who.session as session:
+        tasks = visible_tasks(session, who.person)
+        views = [task_view(task, code, []) for task, code in tasks]
+    unit = who.person.agency.name if who.person.agency else who.person.full_name
+    body = tasks_calendar(views, name=f"Nhiệm vụ của {unit}")
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="nhiem-vu.ics"'},
+    )
 
 
 def _task_page(request: Request, who: Visitor, plan: str, number: str, message: str | None, status: int) -> Response:

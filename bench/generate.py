@@ -316,7 +316,7 @@ def _task(
     now: datetime,
     agencies: dict[str, int],
 ) -> None:
-    spec = parse_deadline(record.deadline)
+    spec = parse_deadline(record.deadline, year=2026)
     task_id = ids.take(PlanTask.__table__)
     assigned = _moment(date(2026, 3, 2))
     due = spec.due_date
@@ -352,6 +352,8 @@ def _task(
             "due_date": due,
             "deadline_tentative": spec.tentative,
             "deadline_checkpoints": [d.isoformat() for d in spec.checkpoints],
+            "deadline_start": spec.start,
+            "deadline_rule": spec.rule,
             "upstream_body": spec.upstream_body,
             "awaited_event": spec.event,
             "status": status,

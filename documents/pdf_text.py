@@ -140,6 +140,8 @@ def _take_deadline(text: str) -> tuple[str, str]:
     best = 0
     for count in range(1, min(_LONGEST_DEADLINE_WORDS, len(words)) + 1):
         tail = " ".join(words[-count:])
+        if tail.startswith("("):  # a note in parentheses closes the result before it, it opens no deadline
+            continue
         try:
             if parse_deadline(tail).kind is not DeadlineKind.UNKNOWN:
                 best = count

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
@@ -253,6 +253,7 @@ def _due_rungs(session: Session, policy: EscalationPolicy, scope: Any, as_of: da
         if overdue:
             rungs.append((same_date, overdue))
     rungs.extend(_period_rungs(policy, as_of))
+    rungs.extend(_monthly_rungs(session, policy, scope, as_of))
     return rungs
 
 
@@ -293,11 +294,62 @@ def overdue_rung(policy: EscalationPolicy, due: date, as_of: date) -> _Rung | No
     )
 
 
+_MONTHLY = "FREQ=MONTHLY;BYMONTHDAY="  # a duty due on a day of every month reports monthly ("trước ngày 25 hằng tháng")
+
+
+def _monthly_day(rule: str, year: int, month: int) -> date:
+    """The day of a month a monthly rule falls on (the month's last day for -1, or when it is shorter)."""
+    day = int(rule.removeprefix(_MONTHLY))
+    last = period_bounds(f"{year}-{month:02d}")[1]
+    return last if day < 0 or day > last.day else last.replace(day=day)
+
+
+def _monthly_rungs(session: Session, policy: EscalationPolicy, scope: Any, as_of: date) -> list[tuple[Any, _Rung]]:
+    """A recurring duty with a monthly rule is chased each month at its own day: a reminder in the working
+    days before it, a missing-report notice after it — read from the rule each task carries."""
+    rules = session.scalars(
+        select(PlanTask.deadline_rule)
+        .distinct()
+        .where(scope, PlanTask.status.in_(CHASED), PlanTask.deadline_rule.like(f"{_MONTHLY}%"))
+    ).all()
+    rungs: list[tuple[Any, _Rung]] = []
+    for rule in filter(None, rules):
+        with_rule = and_(PlanTask.deadline_kind == DeadlineKind.RECURRING.value, PlanTask.deadline_rule == rule)
+        period = f"{as_of.year}-{as_of.month:02d}"
+        due = _monthly_day(rule, as_of.year, as_of.month)
+        fire = add_working_days(due, -policy.progress_reminder_before)
+        if fire <= as_of <= due:
+            rungs.append(
+                (
+                    and_(with_rule, _no_progress_report(period), PlanTask.assigned_at.is_not(None)),
+                    _Rung("progress_due", f"progress:{period}", due, fire, policy.progress_reminder_before,
+                          ("lead_agency",), (f"progress:{period}",)),
+                )
+            )  # fmt: skip
+        previous = (as_of.replace(day=1) - timedelta(days=1)) if as_of <= due else as_of
+        last_period = f"{previous.year}-{previous.month:02d}"
+        last_due = _monthly_day(rule, previous.year, previous.month)
+        if last_due < as_of:
+            in_time = PlanTask.assigned_at <= datetime.combine(last_due, datetime.max.time(), tzinfo=VIETNAM)
+            rungs.append(
+                (
+                    and_(with_rule, _no_progress_report(last_period), in_time),
+                    _Rung("progress_missing", f"missing:{last_period}", last_due, add_working_days(last_due, 1), 1,
+                          ("lead_agency",), (f"missing:{last_period}",)),
+                )
+            )  # fmt: skip
+    return rungs
+
+
 def _period_rungs(policy: EscalationPolicy, as_of: date) -> list[tuple[Any, _Rung]]:
     rungs: list[tuple[Any, _Rung]] = []
     period = period_of(as_of, policy.progress_period)
     start, end = period_bounds(period)
-    recurring = PlanTask.deadline_kind == DeadlineKind.RECURRING.value
+    # Recurring duties report each period of the policy, except those with a monthly rule of their own.
+    recurring = and_(
+        PlanTask.deadline_kind == DeadlineKind.RECURRING.value,
+        or_(PlanTask.deadline_rule.is_(None), ~PlanTask.deadline_rule.like(f"{_MONTHLY}%")),
+    )
     fire = add_working_days(end, -policy.progress_reminder_before)
     if fire <= as_of <= end:
         no_report = _no_progress_report(period)

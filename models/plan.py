@@ -91,6 +91,8 @@ class PlanTask(Timestamped, Base):
     due_date: Mapped[date | None] = mapped_column(Date, index=True)
     deadline_tentative: Mapped[bool] = mapped_column(Boolean, default=False)
     deadline_checkpoints: Mapped[list[str]] = mapped_column(JsonDoc, default=list)
+    deadline_start: Mapped[date | None] = mapped_column(Date)  # a range's beginning ("Quý II-III": 1 April)
+    deadline_rule: Mapped[str | None] = mapped_column(String(200))  # a recurring duty's RFC 5545 rule
     upstream_body: Mapped[str | None] = mapped_column(String(300))
     awaited_event: Mapped[str | None] = mapped_column(Text)
     classified: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -74,6 +74,8 @@ def task_view(task: PlanTask, plan_code: str, waiting_on: list[str] | None = Non
             "checkpoints": task.deadline_checkpoints,
             "upstream_body": task.upstream_body,
             "event": task.awaited_event,
+            "start": task.deadline_start.isoformat() if task.deadline_start else None,
+            "rule": task.deadline_rule,
         },
         "notes": task.notes,
         "classified": task.classified,

@@ -183,7 +183,7 @@ def _sync_tasks(
         if task is None:
             task = PlanTask(number=record.number)
             added += 1
-        _task_fields(task, record, position, sections, agencies)
+        _task_fields(task, record, position, sections, agencies, document.year)
         tasks.append(task)
     removed = len(existing)
     plan.tasks = tasks
@@ -196,8 +196,9 @@ def _task_fields(
     position: int,
     sections: dict[str, PlanSection],
     agencies: _AgencyBook,
+    year: int | None = None,
 ) -> None:
-    deadline = parse_deadline(record.deadline)
+    deadline = parse_deadline(record.deadline, year=year)
     task.position = position
     task.section = sections.get(record.section) if record.section else None
     task.description = record.description
@@ -211,6 +212,8 @@ def _task_fields(
     task.due_date = deadline.due_date
     task.deadline_tentative = deadline.tentative
     task.deadline_checkpoints = [d.isoformat() for d in deadline.checkpoints]
+    task.deadline_start = deadline.start
+    task.deadline_rule = deadline.rule
     task.upstream_body = deadline.upstream_body
     task.awaited_event = deadline.event
     task.leaders = [PlanTaskLeader(position=i, title=title) for i, title in enumerate(record.leaders, start=1)]

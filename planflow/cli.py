@@ -17,7 +17,7 @@ from models.plan_document import PlanImportError
 from models.plan_queries import PlanNotFoundError
 from models.reporting import ReportError
 from planflow.cli_bench import add_bench_commands
-from planflow.cli_common import UserError, print_json
+from planflow.cli_common import UserError, day, plan_year, print_json
 from planflow.cli_ops import add_ops_commands
 from planflow.cli_reports import add_api_commands, add_report_commands, add_review_commands
 from planflow.cli_tasks import add_task_commands
@@ -32,9 +32,16 @@ EXIT_FINDINGS = 1
 
 def cmd_deadline_parse(args: argparse.Namespace) -> int:
     """Show what planflow understands of a deadline text."""
+    from datetime import UTC, datetime, timedelta
+
+    from models.calendar import local_date
     from models.deadlines import parse_deadline
 
-    spec = parse_deadline(args.text).to_dict()
+    parsed = parse_deadline(args.text, year=args.year)
+    spec = parsed.to_dict()
+    if parsed.rule:  # a recurring duty: its next three occurrences
+        start = args.since or local_date(datetime.now(UTC))
+        spec["next"] = [d.isoformat() for d in parsed.occurrences(start, start + timedelta(days=3 * 370))[:3]]
     if args.json:
         print_json(spec)
     else:
@@ -184,6 +191,30 @@ def cmd_tasks_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_tasks_ics(args: argparse.Namespace) -> int:
+    """Write the tasks' deadlines as an iCalendar file for Outlook and phone calendars."""
+    from documents.calendar_ics import tasks_calendar
+    from models.agency_names import agency_key
+    from models.plan_queries import list_tasks
+    from planflow.runtime import get_database
+
+    with get_database().session() as session:
+        tasks = list_tasks(session, plan_code=args.plan)
+    if args.agency:  # the agency's own tasks: those it leads or coordinates
+        wanted = agency_key(args.agency)
+        tasks = [
+            t for t in tasks if wanted in {agency_key(a or "") for a in [t["lead_agency"], *t["coordinating_agencies"]]}
+        ]
+    name = f"Nhiệm vụ {args.agency or args.plan or 'planflow'}"
+    path = Path(args.output)
+    path.write_bytes(tasks_calendar(tasks, name=name))
+    if args.json:
+        print_json({"file": str(path), "tasks": len(tasks)})
+    else:
+        print(f"Đã ghi lịch {len(tasks)} nhiệm vụ vào {path}.")
+    return 0
+
+
 def cmd_org_load(args: argparse.Namespace) -> int:
     """Load an organization's directory (agencies and people)."""
     from datetime import UTC, datetime
@@ -267,6 +298,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parse = _add(deadline, "parse", cmd_deadline_parse, "show the meaning of a deadline text")
     parse.add_argument("text")
+    parse.add_argument("--year", type=plan_year, help="the plan's year, for texts that leave it out ('Quý II', '30/6')")
+    parse.add_argument("--since", type=day, help="occurrences of a recurring text from this day (default today)")
 
     db = groups.add_parser("db", help="the database").add_subparsers(dest="command", required=True)
     _add(db, "upgrade", cmd_db_upgrade, "apply the schema migrations")
@@ -304,6 +337,11 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--plan", help="only this plan's tasks")
     listing.add_argument("--waiting-on", help="only tasks whose next move is this unit's, title's or person's (e-mail)")
     listing.add_argument("--status", help="only tasks in this status (imported, assigned, …)")
+
+    ics = _add(tasks, "ics", cmd_tasks_ics, "write tasks' deadlines as an iCalendar (.ics) file")
+    ics.add_argument("--plan", help="only this plan's tasks")
+    ics.add_argument("--agency", help="only the tasks this unit leads or coordinates")
+    ics.add_argument("-o", "--output", required=True, help="the .ics file to write")
 
     org = groups.add_parser("org", help="organizations").add_subparsers(dest="command", required=True)
     load = _add(org, "load", cmd_org_load, "load a directory file: agencies with contacts, people with titles")

@@ -60,3 +60,11 @@ def row_id(text: str) -> int:
     if not 1 <= value < 2**63:
         raise ValueError(f"{value} không phải số hiệu hợp lệ")
     return value
+
+
+def plan_year(text: str) -> int:
+    """A plan's year, within 1900–2100."""
+    value = int(text)
+    if not 1900 <= value <= 2100:
+        raise ValueError(f"năm {value} ngoài khoảng 1900–2100")
+    return value

@@ -31,6 +31,8 @@ def test_deadline_parse_json(capsys: pytest.CaptureFixture[str]) -> None:
         "tentative": True,
         "upstream_body": None,
         "event": None,
+        "start": None,
+        "rule": None,
     }
 
 

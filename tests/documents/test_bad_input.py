@@ -48,7 +48,9 @@ def test_impossible_date_names_task_and_date_and_writes_nothing(database: Databa
     data = _canonical()
     data["tasks"][4]["deadline"] = "31/2/2026"
     before = _counts(database)
-    with pytest.raises(PlanImportError, match=r"nhiệm vụ 5: Thời hạn '31/2/2026' không phải là ngày có thật"):
+    with pytest.raises(
+        PlanImportError, match=r"nhiệm vụ 5: Thời hạn '31/2/2026': ngày 31, tháng 2, năm 2026 không có thật"
+    ):
         _import(database, _write_yaml(tmp_path, data))
     assert _counts(database) == before
 
