@@ -96,7 +96,7 @@ class PlanImportError(ValueError):
         self.problems = problems
         listed = "; ".join(str(p) for p in problems[:10])
         more = f" (và {len(problems) - 10} lỗi khác)" if len(problems) > 10 else ""
-        super().__init__(f"Không nhập được kế hoạch từ {source}: {listed}{more}")
+        super().__init__(f"Không đọc được kế hoạch từ {source}: {listed}{more}")
 
 
 def task_location(task: TaskRecord) -> str:

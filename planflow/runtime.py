@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 from functools import lru_cache
 from pathlib import Path
 
+import httpx
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from models.db import Database
@@ -16,9 +18,34 @@ class DatabaseUnreachableError(RuntimeError):
     """PLANFLOW_DATABASE_URL names no database planflow can open; the message says which and why."""
 
 
+def running_service_file() -> Path:
+    """Where `planflow serve` records its Prefect API while it runs."""
+    return get_settings().home / "service.json"
+
+
+def running_service_api() -> str | None:
+    """The Prefect API of a `planflow serve` running on this home, if one answers (checked in a second)."""
+    path = running_service_file()
+    try:
+        record = json.loads(path.read_text())
+        url = str(record["prefect_api_url"])
+        os.kill(int(record["pid"]), 0)  # the recording process is alive
+        if httpx.get(f"{url}/health", timeout=1.0).status_code == 200:
+            return url
+    except (OSError, ValueError, KeyError, TypeError, httpx.HTTPError):
+        return None
+    return None
+
+
 def configure_prefect_environment() -> None:
-    """Give Prefect its own home under planflow's and keep it offline; call before importing prefect."""
+    """Give Prefect its own home under planflow's and keep it offline; use the running service's API when
+    `planflow serve` runs on this home (a flow run then costs a fraction of a second, not a server start);
+    call before importing prefect."""
     settings = get_settings()
+    if not os.environ.get("PREFECT_API_URL"):
+        found = running_service_api()
+        if found:
+            os.environ["PREFECT_API_URL"] = found
     os.environ.setdefault("PREFECT_HOME", str(settings.home / "prefect"))
     Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from planflow.runtime import configure_prefect_environment, get_database
+from planflow.runtime import configure_prefect_environment, get_database, running_service_file
 from planflow.settings import get_settings
 
 SEED_PLAN = Path(__file__).parent / "plans" / "vinh-tuy-2026.yaml"
@@ -139,8 +140,19 @@ def serve() -> int:
     return 0
 
 
+@contextmanager
+def service_record(api_url: str, portal_url: str | None) -> Iterator[None]:
+    """Where the running service's Prefect API is, in planflow's home, for every other command to find."""
+    path = running_service_file()
+    path.write_text(json.dumps({"prefect_api_url": api_url, "portal_url": portal_url, "pid": os.getpid()}))
+    try:
+        yield
+    finally:
+        path.unlink(missing_ok=True)
+
+
 def _serve_with_server(database_url: str) -> None:
-    with prefect_server() as api_url, portal_server(api_url) as portal_url:
+    with prefect_server() as api_url, portal_server(api_url) as portal_url, service_record(api_url, portal_url):
         ui_url = api_url.removesuffix("/api")
         from prefect import serve as prefect_serve
 

@@ -13,7 +13,7 @@ from models.escalation import SweepRun
 from models.org import Agency
 from models.outbox import Notification
 from models.plan import Plan, PlanTask
-from planflow.runtime import get_database
+from planflow.runtime import get_database, running_service_api
 from planflow.settings import get_settings
 
 
@@ -58,7 +58,11 @@ def webhook_status(secret_configured: bool) -> dict[str, Any]:
 def prefect_status(api_url: str | None) -> dict[str, Any]:
     """Whether the Prefect API answers, and the planflow deployments it serves with their schedules."""
     if not api_url:
-        return {"api": None, "healthy": False, "note": "PREFECT_API_URL chưa đặt: chưa có máy chủ Prefect đang chạy"}
+        return {
+            "api": None,
+            "healthy": False,
+            "note": "chưa có dịch vụ planflow nào chạy trên thư mục này (./run.sh serve), PREFECT_API_URL chưa đặt",
+        }
     try:
         healthy = httpx.get(f"{api_url}/health", timeout=5).status_code == 200
         response = httpx.post(f"{api_url}/deployments/filter", json={"limit": 200}, timeout=10)
@@ -86,7 +90,7 @@ def status() -> dict[str, Any]:
     return {
         "home": str(settings.home),
         "database": database_status(),
-        "prefect": prefect_status(os.environ.get("PREFECT_API_URL")),
+        "prefect": prefect_status(os.environ.get("PREFECT_API_URL") or running_service_api()),
         "smtp": settings.smtp_host or None,
         "webhook": webhook_status(settings.webhook_secret is not None),
         "sweep": sweep_status(),
