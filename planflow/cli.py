@@ -21,6 +21,7 @@ from planflow.cli_common import UserError, day, plan_year, print_json
 from planflow.cli_ops import add_ops_commands
 from planflow.cli_reports import add_api_commands, add_report_commands, add_review_commands
 from planflow.cli_tasks import add_task_commands
+from planflow.prefect_run import PrefectUnavailableError
 from planflow.runtime import DatabaseUnreachableError
 
 EXIT_USER_ERROR = 2
@@ -376,7 +377,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(arguments)
     try:
         return int(args.handler(args))
-    except DatabaseUnreachableError as exc:
+    except (DatabaseUnreachableError, PrefectUnavailableError) as exc:
         print(f"planflow: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
     except OSError as exc:  # a file the person named: missing, unreadable, name too long, already there

@@ -38,10 +38,31 @@ def quiet_console() -> Iterator[None]:
             handler.setLevel(level)
 
 
+class PrefectUnavailableError(RuntimeError):
+    """No Prefect API could be reached to record the run; the message says what to start."""
+
+
 def run_flow(flow: Flow[..., R], **parameters: Any) -> R:
     """Call a flow in this process with the heartbeat thread off (it costs ~1 s per run to stop)."""
-    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}), quiet_console():
-        return cast(R, flow(**parameters))
+    import httpx
+
+    try:
+        with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}), quiet_console():
+            return cast(R, flow(**parameters))
+    except httpx.TransportError as exc:
+        raise PrefectUnavailableError(_UNREACHABLE.format(reason=type(exc).__name__)) from exc
+    except RuntimeError as exc:
+        if "ephemeral Prefect API" in str(exc):
+            raise PrefectUnavailableError(_UNREACHABLE.format(reason="Prefect tạm thời không khởi động kịp")) from exc
+        if str(exc).startswith("Failed to reach API"):
+            raise PrefectUnavailableError(_UNREACHABLE.format(reason=str(exc).split(" at ")[-1])) from exc
+        raise
+
+
+_UNREACHABLE = (
+    "không kết nối được Prefect để ghi lượt chạy ({reason}); hãy chạy './run.sh serve' ở một cửa sổ khác "
+    "(hoặc đặt PREFECT_API_URL tới máy chủ Prefect đang chạy) rồi chạy lại lệnh"
+)
 
 
 def label_current_run(name: str, tags: list[str]) -> None:

@@ -51,6 +51,8 @@ def configure_prefect_environment() -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    # A temporary Prefect must migrate a new home first: on a busy 2-core machine that outlasts the 20 s default.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
 @lru_cache(maxsize=1)

@@ -97,3 +97,24 @@ def test_db_upgrade_on_a_brand_new_file(tmp_path: Path, monkeypatch: pytest.Monk
     finally:
         reset_runtime()
     assert isinstance(data, dict) and data["revision"] == head_revision(make_engine("sqlite://"))
+
+
+def test_a_flow_command_without_a_reachable_prefect_says_what_to_start(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.paths import ROOT
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "PLANFLOW_"))}
+    env.update(PLANFLOW_HOME=str(tmp_path), PREFECT_API_URL="http://127.0.0.1:9/api")
+    done = subprocess.run(
+        [sys.executable, "-m", "planflow.cli", "plan", "import", str(ROOT / "examples/plans/hai-phong-2026-plan.txt")],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.count("\n") == 1 and "./run.sh serve" in done.stderr
