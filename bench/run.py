@@ -24,6 +24,7 @@ import psycopg
 from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
+from bench.cli_step import cli_step_with_service
 from bench.generate import generate
 from bench.plan_files import read_large_plans
 from documents.reader import read_plan
@@ -300,6 +301,7 @@ def run(*, wards: int, kind: str, flow_runs: int = 10, moves: int = 300) -> dict
         generated = measure("generate", lambda: generate(database, wards=wards).to_dict(), steps)
         measure("import a plan (58 tasks)", lambda: _import(database), steps)
         measure("read a 150-task plan (Word, then PDF)", read_large_plans, steps)
+        measure("CLI task step with the service running (median of 5)", cli_step_with_service, steps)
 
         def one_sweep() -> dict[str, Any]:
             with database.transaction() as session:

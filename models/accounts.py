@@ -16,6 +16,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlalchemy import ForeignKey, Integer, String, case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -78,8 +79,11 @@ def hash_password(password: str) -> str:
     return f"scrypt${salt.hex()}${digest.hex()}"
 
 
-# Checked instead of a real hash when the e-mail has no account: the same work, so the same time.
-_DUMMY_HASH = hash_password(secrets.token_hex(16))
+@cache
+def _dummy_hash() -> str:
+    """Checked instead of a real hash when the e-mail has no account: the same work, so the same time
+    (made on first use, not at import: every command imports this module)."""
+    return hash_password(secrets.token_hex(16))
 
 
 def _verify(password: str, stored: str) -> bool:
@@ -171,7 +175,7 @@ def login(database: Database, *, email: str, password: str, now: datetime, addre
     with database.session() as session:
         person = session.scalars(select(Person).where(Person.email == email.strip().lower())).one_or_none()
         account = session.get(Account, person.id) if person else None
-        stored = account.password_hash if account else _DUMMY_HASH
+        stored = account.password_hash if account else _dummy_hash()
     if not _verify(password, stored) or person is None or account is None:
         with database.transaction() as session:
             _lock_when_over(session, counts, person, now)

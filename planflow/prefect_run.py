@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from prefect import Flow
-from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+if TYPE_CHECKING:
+    from prefect import Flow
 
 R = TypeVar("R")
 
@@ -45,6 +45,7 @@ class PrefectUnavailableError(RuntimeError):
 def run_flow(flow: Flow[..., R], **parameters: Any) -> R:
     """Call a flow in this process with the heartbeat thread off (it costs ~1 s per run to stop)."""
     import httpx
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     try:
         with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}), quiet_console():
