@@ -1,9 +1,15 @@
-"""Every planflow deployment, with a description and a form the Prefect UI can show."""
+"""Every planflow deployment, once: `planflow serve` runs them, and `deployments/prefect.yaml` (the production
+recipe's work-pool deployments) is generated from the same list (`planflow deployments yaml`), so each
+step of a task's life can be run from the Prefect UI in both."""
 
 from __future__ import annotations
 
+import inspect
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, cast
 
+import yaml
 from prefect import Flow
 from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron
@@ -14,66 +20,137 @@ from flows.lifecycle import STEP_FLOWS, assign_plan
 from flows.reports import compile_due_reports, compile_report
 from flows.review import review_cycle
 
+TIMEZONE = "Asia/Ho_Chi_Minh"
+ROOT = Path(__file__).resolve().parents[1]
 
-def _on_demand(flow: Flow[..., Any], description: str, tags: list[str]) -> RunnerDeployment:
-    # to_deployment is sync-or-async by context; called from sync code it returns the deployment.
-    return cast(
-        RunnerDeployment,
-        flow.to_deployment(name="on-demand", description=description, tags=["planflow", *tags]),
-    )
+
+@dataclass(frozen=True)
+class Spec:
+    """One deployment: its flow, name, description, tags, and schedule or parameters."""
+
+    flow: Flow[..., Any]
+    name: str
+    description: str
+    tags: tuple[str, ...]
+    cron: str | None = None
+    interval: int | None = None
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def entrypoint(self) -> str:
+        """Where a worker finds the flow: 'flows/escalation.py:escalation_sweep'."""
+        source = Path(inspect.getfile(self.flow.fn)).resolve().relative_to(ROOT)
+        return f"{source.as_posix()}:{self.flow.fn.__name__}"
+
+
+def _described(flow: Flow[..., Any], fallback: str) -> str:
+    return " ".join((flow.description or fallback).split())
+
+
+def specs() -> list[Spec]:
+    """Every deployment, in the order the UI lists them."""
+    found = [
+        Spec(
+            import_plan,
+            "on-demand",
+            "Nhập một kế hoạch (Word, PDF, Excel, trang web, Markdown, văn bản) vào cơ sở dữ liệu; báo cáo '6 rõ'.",
+            ("step:import",),
+        ),
+        Spec(
+            assign_plan,
+            "on-demand",
+            "Giao toàn bộ nhiệm vụ chưa giao của một kế hoạch (một lần chạy).",
+            ("step:assign",),
+        ),
+        Spec(
+            escalation_sweep,
+            "daily-0700",
+            "Đôn đốc và báo cáo vượt cấp mỗi ngày làm việc lúc 07:00 (giờ Việt Nam).",
+            ("step:sweep",),
+            cron="0 7 * * *",
+        ),
+        Spec(
+            deliver_notifications,
+            "every-minute",
+            "Gửi thư và webhook đang chờ trong hộp thư đi; lỗi tạm thời được thử lại.",
+            ("step:notify",),
+            interval=60,
+        ),
+        Spec(
+            compile_due_reports,
+            "monthly",
+            "Tổng hợp báo cáo tháng vừa kết thúc cho mọi tổ chức.",
+            ("step:report",),
+            cron="0 8 1 * *",
+            parameters={"kind": "month"},
+        ),
+        Spec(
+            compile_due_reports,
+            "quarterly",
+            "Tổng hợp báo cáo quý vừa kết thúc cho mọi tổ chức.",
+            ("step:report",),
+            cron="0 8 5 1,4,7,10 *",
+            parameters={"kind": "quarter"},
+        ),
+        Spec(review_cycle, "on-demand", _described(review_cycle, "chu kỳ rà soát"), ("step:review-cycle",)),
+        Spec(compile_report, "on-demand", _described(compile_report, "tổng hợp báo cáo"), ("step:report",)),
+    ]
+    found += [Spec(flow, "on-demand", _described(flow, step), (f"step:{step}",)) for step, flow in STEP_FLOWS.items()]
+    return found
 
 
 def all_deployments() -> list[RunnerDeployment]:
-    """The deployments `planflow serve` runs; each step of a task's life can be run from the UI."""
-    deployments = [
-        _on_demand(
-            import_plan,
-            "Nhập một kế hoạch (YAML, Excel, Word hoặc văn bản) vào cơ sở dữ liệu; báo cáo '6 rõ'.",
-            ["step:import"],
+    """The deployments `planflow serve` runs."""
+    return [_runner(spec) for spec in specs()]
+
+
+def _runner(spec: Spec) -> RunnerDeployment:
+    schedule = {"schedule": Cron(spec.cron, timezone=TIMEZONE)} if spec.cron else {}
+    interval = {"interval": spec.interval} if spec.interval else {}
+    # to_deployment is sync-or-async by context; called from sync code it returns the deployment.
+    return cast(
+        RunnerDeployment,
+        spec.flow.to_deployment(
+            name=spec.name,
+            description=spec.description,
+            tags=["planflow", *spec.tags],
+            parameters=spec.parameters or None,
+            **schedule,
+            **interval,
         ),
-        _on_demand(assign_plan, "Giao toàn bộ nhiệm vụ chưa giao của một kế hoạch (một lần chạy).", ["step:assign"]),
-    ]
-    deployments.append(
-        cast(
-            RunnerDeployment,
-            escalation_sweep.to_deployment(
-                name="daily-0700",
-                description="Đôn đốc và báo cáo vượt cấp mỗi ngày làm việc lúc 07:00 (giờ Việt Nam).",
-                schedule=Cron("0 7 * * *", timezone="Asia/Ho_Chi_Minh"),
-                tags=["planflow", "step:sweep"],
-            ),
-        )
     )
-    deployments.append(
-        cast(
-            RunnerDeployment,
-            deliver_notifications.to_deployment(
-                name="every-minute",
-                description="Gửi thư và webhook đang chờ trong hộp thư đi; lỗi tạm thời được thử lại.",
-                interval=60,
-                tags=["planflow", "step:notify"],
-            ),
-        )
-    )
-    schedules = (
-        ("monthly", "month", "0 8 1 * *", "Tổng hợp báo cáo tháng vừa kết thúc cho mọi tổ chức."),
-        ("quarterly", "quarter", "0 8 5 1,4,7,10 *", "Tổng hợp báo cáo quý vừa kết thúc cho mọi tổ chức."),
-    )
-    for name, kind, cron, description in schedules:
-        deployments.append(
-            cast(
-                RunnerDeployment,
-                compile_due_reports.to_deployment(
-                    name=name,
-                    description=description,
-                    schedule=Cron(cron, timezone="Asia/Ho_Chi_Minh"),
-                    parameters={"kind": kind},
-                    tags=["planflow", "step:report"],
-                ),
-            )
-        )
-    deployments.append(_on_demand(review_cycle, (review_cycle.description or "").strip(), ["step:review-cycle"]))
-    deployments.append(_on_demand(compile_report, (compile_report.description or "").strip(), ["step:report"]))
-    for step, flow in STEP_FLOWS.items():
-        deployments.append(_on_demand(flow, (flow.description or step).strip(), [f"step:{step}"]))
-    return deployments
+
+
+HEADER = """# GENERATED by `planflow deployments yaml` from deployments/catalog.py — do not edit by hand.
+# Production recipe: `prefect deploy --all --prefect-file deployments/prefect.yaml` from the repository root,
+# against a Prefect server whose database is PostgreSQL, with one or more `prefect worker start --pool planflow`
+# on this or other machines. Workers run the flows from a checkout of this repository at $PLANFLOW_CODE_DIR
+# with PLANFLOW_DATABASE_URL set to the shared PostgreSQL database (see the README, "Production").
+"""
+
+
+def prefect_yaml() -> str:
+    """The work-pool deployments of every spec, as `prefect deploy` reads them."""
+    deployments = []
+    for spec in specs():
+        entry: dict[str, Any] = {
+            "name": spec.name,
+            "entrypoint": spec.entrypoint,
+            "description": spec.description,
+            "tags": ["planflow", *spec.tags],
+        }
+        if spec.parameters:
+            entry["parameters"] = spec.parameters
+        if spec.cron:
+            entry["schedules"] = [{"cron": spec.cron, "timezone": TIMEZONE}]
+        if spec.interval:
+            entry["schedules"] = [{"interval": spec.interval}]
+        entry["work_pool"] = {"name": "planflow", "work_queue_name": "default"}
+        deployments.append(entry)
+    document = {
+        "name": "planflow",
+        "prefect-version": "3.8.8",
+        "pull": [{"prefect.deployments.steps.set_working_directory": {"directory": "{{ $PLANFLOW_CODE_DIR }}"}}],
+        "deployments": deployments,
+    }
+    return HEADER + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=120)

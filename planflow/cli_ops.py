@@ -133,6 +133,22 @@ def cmd_policy_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_deployments_yaml(args: argparse.Namespace) -> int:
+    """Write deployments/prefect.yaml (the work-pool recipe) from the catalog `planflow serve` runs."""
+    from planflow.runtime import configure_prefect_environment
+
+    configure_prefect_environment()
+    from deployments.catalog import prefect_yaml
+
+    text = prefect_yaml()
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"Đã ghi {args.output}.")
+    else:
+        print(text, end="")
+    return 0
+
+
 def add_ops_commands(groups: Any, add: Any) -> None:
     """Register sweep, notify and policy commands."""
     sweep = add(groups, "sweep", cmd_sweep, "run the escalation sweep (reminders, escalations) for a day")
@@ -145,6 +161,13 @@ def add_ops_commands(groups: Any, add: Any) -> None:
     listing.add_argument("--limit", type=count, default=50)
     retry = add(notify, "retry", cmd_notify_retry, "queue a failed message again")
     retry.add_argument("id", type=row_id)
+    deployments = groups.add_parser("deployments", help="Prefect deployments").add_subparsers(
+        dest="command", required=True
+    )
+    generate = add(
+        deployments, "yaml", cmd_deployments_yaml, "the work-pool prefect.yaml from the catalog", json_flag=False
+    )
+    generate.add_argument("-o", "--output", help="file to write (default: print)")
     policy = groups.add_parser("policy", help="escalation policies").add_subparsers(dest="command", required=True)
     set_parser = add(policy, "set", cmd_policy_set, "store an organization's policy from a YAML file")
     set_parser.add_argument("org")

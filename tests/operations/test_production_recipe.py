@@ -116,6 +116,23 @@ def test_recipe_runs_a_deployment_on_a_worker(databases: tuple[str, str], tmp_pa
             ).scalar_one()
         engine.dispose()
         assert fired > 0 and queued > 0
+        # A task step deployed to the work pool, run as the Prefect UI's "Run" would run it.
+        step = _run(
+            env,
+            str(BIN / "prefect"),
+            "deployment",
+            "run",
+            "task-acknowledge/on-demand",
+            "--params",
+            json.dumps({"plan": "vinh-tuy-2026", "task": "47", "actor": "cvxd@vinhtuy.example"}),
+        )
+        assert "Created flow run" in step
+        assert _wait_for_run(api, "task-acknowledge") == "COMPLETED"
+        engine = create_engine(_database_url(planflow_db).replace("postgresql://", "postgresql+psycopg://", 1))
+        with engine.connect() as connection:
+            acknowledged = connection.execute(text("SELECT status FROM plan_tasks WHERE number = '47'")).scalar_one()
+        engine.dispose()
+        assert acknowledged == "acknowledged"
         status = json.loads(_run(env, planflow, "status", "--json"))
         names = {d["name"] for d in status["prefect"]["deployments"]}
         assert {"escalation-sweep/daily-0700", "deliver-notifications/every-minute"} <= names
