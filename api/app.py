@@ -27,6 +27,7 @@ from api.moves import MoveRefusedError, run_move
 from documents import evidence
 from models.access import NOT_VISIBLE, can_see, sees_reports, visible_tasks
 from models.accounts import LoginError, login, logout, person_for_token
+from models.errors import PlanflowError
 from models.org import Person
 from models.plan_queries import task_view
 from models.reporting import ReportError
@@ -67,6 +68,12 @@ async def invalid_request(request: Request, exc: RequestValidationError) -> Resp
     """422 naming what was wrong, without echoing input that cannot be encoded (a lone surrogate)."""
     errors = [{key: error[key] for key in ("loc", "msg", "type") if key in error} for error in exc.errors()]
     return JSONResponse({"detail": _printable(errors)}, status_code=422)
+
+
+@app.exception_handler(PlanflowError)
+async def refused(request: Request, exc: PlanflowError) -> Response:
+    """A refusal anywhere behind the API answers its own status and message (never a 500)."""
+    return JSONResponse({"detail": str(exc)}, status_code=exc.status)
 
 
 @app.exception_handler(DataError)

@@ -13,15 +13,7 @@ from prefect import Flow
 from prefect.exceptions import ParameterBindError, ParameterTypeError
 
 from flows.lifecycle import STEP_FLOWS
-from models.lifecycle import (
-    ChangedMeanwhileError,
-    ForbiddenMoveError,
-    InvalidMoveError,
-    MoveError,
-    NotAuthorizedError,
-    TaskNotFoundError,
-)
-from models.lifecycle_steps import SelfApprovalError
+from models.errors import PlanflowError
 from models.workflow import Action
 from planflow.prefect_run import run_flow
 
@@ -110,17 +102,10 @@ def run_move(
         return run_flow(flow, **parameters)
     except (ParameterTypeError, ParameterBindError) as exc:
         raise MoveRefusedError(422, f"Dữ liệu không hợp lệ: {exc}") from exc
-    except (MoveError, InvalidMoveError) as exc:
+    except PlanflowError as exc:
         raise MoveRefusedError(_status_of(exc), str(exc)) from exc
 
 
-def _status_of(error: MoveError | InvalidMoveError) -> int:
-    if isinstance(error, NotAuthorizedError | SelfApprovalError):
-        return 403
-    if isinstance(error, ForbiddenMoveError | ChangedMeanwhileError):
-        return 409
-    if isinstance(error, TaskNotFoundError):
-        return 404
-    if isinstance(error, InvalidMoveError):
-        return 422
-    return 400
+def _status_of(error: PlanflowError) -> int:
+    """The HTTP status the refusal carries (403 wrong person, 404 unknown, 409 stale or wrong status, 422 input)."""
+    return error.status

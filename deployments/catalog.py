@@ -105,8 +105,6 @@ def all_deployments() -> list[RunnerDeployment]:
 
 
 def _runner(spec: Spec) -> RunnerDeployment:
-    schedule = {"schedule": Cron(spec.cron, timezone=TIMEZONE)} if spec.cron else {}
-    interval = {"interval": spec.interval} if spec.interval else {}
     # to_deployment is sync-or-async by context; called from sync code it returns the deployment.
     return cast(
         RunnerDeployment,
@@ -115,8 +113,8 @@ def _runner(spec: Spec) -> RunnerDeployment:
             description=spec.description,
             tags=["planflow", *spec.tags],
             parameters=spec.parameters or None,
-            **schedule,
-            **interval,
+            schedule=Cron(spec.cron, timezone=TIMEZONE) if spec.cron else None,
+            interval=spec.interval,
         ),
     )
 

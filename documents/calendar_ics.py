@@ -17,7 +17,7 @@ def tasks_calendar(tasks: list[dict[str, Any]], *, name: str, year: int | None =
     calendar = Calendar()
     calendar.add("prodid", "-//planflow//Nhiệm vụ kế hoạch//VI")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", " ".join(name.split()))  # one line: a header cannot hold a line break
     stamp = datetime.now(UTC)
     for task in tasks:
         if task.get("classified"):

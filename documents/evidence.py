@@ -13,6 +13,8 @@ import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
+from models.errors import InvalidInputError
+
 MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES_PER_TASK = 50
 MAX_BYTES_PER_TASK = 200 * 1024 * 1024
@@ -28,7 +30,7 @@ SIGNATURES = {
 }
 
 
-class EvidenceError(ValueError):
+class EvidenceError(InvalidInputError):
     """A file refused, with the reason (HTTP 422)."""
 
     status = 422

@@ -9,6 +9,7 @@ from collections import Counter
 
 from documents.plan_text import PlanHeader, _indicators, slugify
 from models.agency_names import clean_text
+from models.errors import InvalidInputError
 from models.plan_document import OrganizationRecord
 
 _KINDS = r"KẾ HOẠCH|CHƯƠNG TRÌNH(?: HÀNH ĐỘNG| CÔNG TÁC)?|ĐỀ ÁN|DANH MỤC|PHƯƠNG ÁN|NGHỊ QUYẾT|QUYẾT ĐỊNH"
@@ -93,7 +94,7 @@ def read_lenient_header(lines: list[str], deadlines: list[str], *, organization:
     elif attached:
         name = attached.group(1).strip(" .")
     else:
-        raise ValueError(
+        raise InvalidInputError(
             "không xác định được cơ quan ban hành (dòng đầu văn bản như 'ĐẢNG ỦY PHƯỜNG …'); "
             "dùng --org 'Tên tổ chức đảng' khi nhập"
         )
@@ -130,4 +131,4 @@ def _year(title: str, text: str, deadlines: list[str]) -> int:
     years = Counter(int(y) for d in deadlines for y in re.findall(r"\b(20\d\d)\b", d))
     if years:
         return years.most_common(1)[0][0]
-    raise ValueError("không xác định được năm của kế hoạch (trong tên, ngày ban hành hay thời hạn)")
+    raise InvalidInputError("không xác định được năm của kế hoạch (trong tên, ngày ban hành hay thời hạn)")

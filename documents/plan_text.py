@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models.agency_names import clean_text
+from models.errors import InvalidInputError
 from models.kpi import parse_indicator
 from models.plan_document import OrganizationRecord
 
@@ -34,7 +35,7 @@ def read_lines(path: Path) -> list[str]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ValueError(f"{path.name}: tệp không phải văn bản UTF-8 (byte {exc.start})") from exc
+        raise InvalidInputError(f"{path.name}: tệp không phải văn bản UTF-8 (byte {exc.start})") from exc
     return unicodedata.normalize("NFC", text).splitlines()
 
 
@@ -43,7 +44,7 @@ def split_at_appendix(lines: list[str]) -> tuple[list[str], list[str]]:
     for index, line in enumerate(lines):
         if _APPENDIX.match(" ".join(line.split()).upper()):
             return lines[:index], lines[index + 1 :]
-    raise ValueError("không tìm thấy 'PHỤ LỤC' (bảng nhiệm vụ) trong tệp")
+    raise InvalidInputError("không tìm thấy 'PHỤ LỤC' (bảng nhiệm vụ) trong tệp")
 
 
 @dataclass
@@ -84,13 +85,13 @@ def _title(body: list[str]) -> str:
                     break
                 words.append(stripped)
             return clean_text(" ".join(words)).rstrip(".")
-    raise ValueError("không tìm thấy tên kế hoạch (dòng 'KẾ HOẠCH')")
+    raise InvalidInputError("không tìm thấy tên kế hoạch (dòng 'KẾ HOẠCH')")
 
 
 def _first_year(body: list[str]) -> int:
     match = re.search(r"\b(20\d\d)\b", " ".join(body))
     if not match:
-        raise ValueError("không xác định được năm của kế hoạch")
+        raise InvalidInputError("không xác định được năm của kế hoạch")
     return int(match.group(1))
 
 
@@ -98,7 +99,9 @@ def _organization(body: list[str]) -> OrganizationRecord:
     text = clean_text(" ".join(body))
     match = re.search(r"Ban Thường vụ (Đảng ủy [^,;.“”\"]+?) (?:triển khai|ban hành)", text)
     if not match:
-        raise ValueError("không xác định được cấp ủy ban hành (câu 'Ban Thường vụ Đảng ủy … ban hành/triển khai')")
+        raise InvalidInputError(
+            "không xác định được cấp ủy ban hành (câu 'Ban Thường vụ Đảng ủy … ban hành/triển khai')"
+        )
     name = match.group(1)
     place = re.search(r"^[ \t]*([^\d,\n*]{2,40}), ngày", "\n".join(body), re.M)
     parent = next((ln.strip() for ln in body if ln.strip().startswith("ĐẢNG BỘ ") and ln.strip().isupper()), None)

@@ -26,6 +26,7 @@ from models.audit import record_event
 from models.base import Base, BigId, UtcDateTime
 from models.db import Database
 from models.directory import find_person
+from models.errors import PlanflowError
 from models.org import Person
 
 SESSION_LIFETIME = timedelta(hours=8)
@@ -37,8 +38,10 @@ _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
 WRONG = "Sai thư điện tử hoặc mật khẩu."
 
 
-class LoginError(ValueError):
+class LoginError(PlanflowError):
     """Wrong e-mail or password, or a locked account (the message never says which of the two first)."""
+
+    status = 401
 
 
 class Account(Base):

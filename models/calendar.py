@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from models.errors import InvalidInputError
+
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 # The horizon of every date planflow accepts (deadlines, extensions, replays): a plan's dates live here,
 # and date arithmetic near year 1 or 9999 would overflow.
@@ -20,7 +22,7 @@ EARLIEST = date(1900, 1, 1)
 LATEST = date(2100, 12, 31)
 
 
-class OutOfHorizonError(ValueError):
+class OutOfHorizonError(InvalidInputError):
     """A date outside 1900–2100: a typing mistake, refused where it enters."""
 
 

@@ -24,6 +24,7 @@ from dateutil.rrule import rrulestr
 from lark import Lark, Token, Transformer, UnexpectedInput, v_args
 
 from models.calendar import EARLIEST, LATEST
+from models.errors import InvalidInputError
 
 
 class DeadlineKind(StrEnum):
@@ -57,7 +58,7 @@ QUARTERLY = "FREQ=MONTHLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1"  # the plans' reportin
 ROMAN_QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
-class InvalidDeadlineError(ValueError):
+class InvalidDeadlineError(InvalidInputError):
     """The text names a date that cannot exist (31/2/2026) or lies outside the plans' horizon."""
 
 

@@ -16,16 +16,17 @@ from sqlalchemy.orm import Session
 
 from models.agency_names import agency_key, agency_kind, display_name, normalize_leader, split_agencies
 from models.audit import record_event
+from models.errors import InvalidInputError, NotFoundError
 from models.org import Agency, AgencyKind, Organization, Person
 from models.plan import PlanTask
 from models.workflow import Role
 
 
-class DirectoryError(ValueError):
+class DirectoryError(InvalidInputError):
     """A directory file that cannot be applied; nothing was written."""
 
 
-class UnknownPersonError(LookupError):
+class UnknownPersonError(NotFoundError):
     """No person with that e-mail; moves must name a real person."""
 
     def __init__(self, email: str) -> None:

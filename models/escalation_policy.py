@@ -16,13 +16,14 @@ from sqlalchemy import ForeignKey, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, JsonDoc, Timestamped
+from models.errors import InvalidInputError
 from models.safe_yaml import UnsafeYamlError, load_plain_yaml
 
 DEFAULT_POLICY_FILE = Path(__file__).resolve().parents[1] / "planflow" / "policies" / "default.yaml"
 RECIPIENT_GROUPS = ("lead_agency", "lead_agency_head", "leaders_in_charge", "standing_committee", "secretariat")
 
 
-class PolicyError(ValueError):
+class PolicyError(InvalidInputError):
     """A policy that cannot be used, with the field at fault."""
 
 

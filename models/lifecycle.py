@@ -24,6 +24,7 @@ from models.audit import AuditEvent, record_event
 from models.calendar import EARLIEST, LATEST
 from models.db import Database, insert_new_only
 from models.directory import find_person, roles_of
+from models.errors import PlanflowError
 from models.lifecycle_notify import queue_move_notifications
 from models.lifecycle_steps import STEPS, InvalidMoveError, StepContext
 from models.plan import Plan, PlanTask, PlanTaskCoordinator
@@ -53,12 +54,16 @@ __all__ = [
 ]
 
 
-class MoveError(ValueError):
+class MoveError(PlanflowError):
     """Base of every refused move; the message says what to do."""
+
+    status = 409
 
 
 class TaskNotFoundError(MoveError, LookupError):
     """No such task in that plan."""
+
+    status = 404
 
 
 class ForbiddenMoveError(MoveError):
@@ -67,6 +72,8 @@ class ForbiddenMoveError(MoveError):
 
 class NotAuthorizedError(MoveError):
     """The person does not hold a role the move needs."""
+
+    status = 403
 
 
 class ChangedMeanwhileError(MoveError):

@@ -20,6 +20,7 @@ from models.agency_names import agency_key
 from models.calendar import OutOfHorizonError, within_horizon
 from models.deadlines import DeadlineKind
 from models.directory import agency_head, covers
+from models.errors import PlanflowError
 from models.org import Agency, Person
 from models.plan import PlanTask
 from models.records import (
@@ -37,12 +38,16 @@ VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 _PERIOD = re.compile(r"^\d{4}-(?:0[1-9]|1[0-2]|Q[1-4])$")
 
 
-class InvalidMoveError(ValueError):
+class InvalidMoveError(PlanflowError, ValueError):
     """The move is allowed, but what was given for it is not (missing reason, date in the past …)."""
+
+    status = 422
 
 
 class SelfApprovalError(InvalidMoveError):
     """Four eyes: the person (or their unit) would approve what they submitted themselves (HTTP 403)."""
+
+    status = 403
 
 
 @dataclass

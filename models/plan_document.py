@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from models.deadlines import InvalidDeadlineError, parse_deadline
+from models.errors import InvalidInputError
 
 
 @dataclass
@@ -88,7 +89,7 @@ class Problem:
         return f"{self.where}: {self.message}"
 
 
-class PlanImportError(ValueError):
+class PlanImportError(InvalidInputError):
     """A plan file that cannot be imported; nothing was written."""
 
     def __init__(self, source: str, problems: list[Problem]) -> None:

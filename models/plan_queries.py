@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from models.directory import find_person
+from models.errors import NotFoundError
 from models.org import Agency
 from models.plan import Plan, PlanTask, PlanTaskCoordinator
 from models.plan_document import OrganizationRecord, PlanDocument, SectionRecord, TaskRecord
@@ -16,7 +17,7 @@ from models.waiting import matches, waiting_on_many
 from models.workflow import STATUS_LABELS_VI, TaskStatus
 
 
-class PlanNotFoundError(LookupError):
+class PlanNotFoundError(NotFoundError):
     """No plan has the code a person typed."""
 
     def __init__(self, code: str, known: list[str]) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from models.base import Base, BigId, JsonDoc, Timestamped, UtcDateTime
 from models.calendar import VIETNAM, working_days_between
 from models.deadlines import DeadlineKind
+from models.errors import InvalidInputError
 from models.org import Agency, Organization, Person
 from models.plan import KpiIndicator, Plan, PlanSection, PlanTask, PlanTaskLeader
 from models.records import DeadlineChange, Explanation, ProgressReport, Submission
@@ -42,7 +43,7 @@ _WAITING_KINDS = (DeadlineKind.UPSTREAM.value, DeadlineKind.EVENT.value)
 _RECURRING = DeadlineKind.RECURRING.value
 
 
-class ReportError(ValueError):
+class ReportError(InvalidInputError):
     """A period or organization a report cannot be made for."""
 
 

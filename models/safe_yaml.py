@@ -8,10 +8,12 @@ from typing import Any
 import yaml
 from yaml.events import AliasEvent
 
+from models.errors import InvalidInputError
+
 MAX_NODES = 200_000  # a 5,000-task plan has about 60,000
 
 
-class UnsafeYamlError(ValueError):
+class UnsafeYamlError(InvalidInputError):
     """A YAML document planflow will not expand."""
 
 

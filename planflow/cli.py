@@ -8,24 +8,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from models.accounts import LoginError
-from models.deadlines import InvalidDeadlineError
-from models.directory import DirectoryError, UnknownPersonError
-from models.escalation_policy import PolicyError
-from models.lifecycle import MoveError
-from models.plan_document import PlanImportError
-from models.plan_queries import PlanNotFoundError
-from models.reporting import ReportError
+from models.errors import PlanflowError
+from models.workflow import TaskStatus
 from planflow.cli_bench import add_bench_commands
 from planflow.cli_common import UserError, day, plan_year, print_json
 from planflow.cli_ops import add_ops_commands
 from planflow.cli_reports import add_api_commands, add_report_commands, add_review_commands
 from planflow.cli_tasks import add_task_commands
-from planflow.prefect_run import PrefectUnavailableError
-from planflow.runtime import DatabaseUnreachableError
 
 EXIT_USER_ERROR = 2
 EXIT_FINDINGS = 1
+EXIT_BUG = 70  # EX_SOFTWARE
 
 
 # --- commands -------------------------------------------------------------------------------
@@ -337,7 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing = _add(tasks, "list", cmd_tasks_list, "list tasks")
     listing.add_argument("--plan", help="only this plan's tasks")
     listing.add_argument("--waiting-on", help="only tasks whose next move is this unit's, title's or person's (e-mail)")
-    listing.add_argument("--status", help="only tasks in this status (imported, assigned, …)")
+    listing.add_argument("--status", choices=[s.value for s in TaskStatus], help="only tasks in this status")
 
     ics = _add(tasks, "ics", cmd_tasks_ics, "write tasks' deadlines as an iCalendar (.ics) file")
     ics.add_argument("--plan", help="only this plan's tasks")
@@ -377,28 +370,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(arguments)
     try:
         return int(args.handler(args))
-    except (DatabaseUnreachableError, PrefectUnavailableError) as exc:
+    except PlanflowError as exc:  # a refusal the person can act on: one line
         print(f"planflow: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
     except OSError as exc:  # a file the person named: missing, unreadable, name too long, already there
         name = f" {exc.filename}" if getattr(exc, "filename", None) else ""
         print(f"planflow: không đọc hoặc ghi được tệp{name}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_USER_ERROR
-    except (
-        UserError,
-        PlanImportError,
-        PlanNotFoundError,
-        InvalidDeadlineError,
-        MoveError,
-        DirectoryError,
-        UnknownPersonError,
-        PolicyError,
-        LoginError,
-        ReportError,
-        ValueError,
-    ) as exc:
-        print(f"planflow: {exc}", file=sys.stderr)
-        return EXIT_USER_ERROR
+    except Exception as exc:  # anything else is a bug: said so, its traceback kept for whoever fixes it
+        return _report_bug(exc)
+
+
+def _report_bug(exc: Exception) -> int:
+    """One line naming the bug and where its traceback was written (planflow's home, errors.log)."""
+    import traceback
+    from datetime import UTC, datetime
+
+    from planflow.settings import get_settings
+
+    log = get_settings().home / "errors.log"
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as out:
+            out.write(f"--- {datetime.now(UTC).isoformat()} planflow {' '.join(sys.argv[1:])}\n")
+            out.write("".join(traceback.format_exception(exc)))
+        where = f"; chi tiết trong {log}"
+    except OSError:
+        where = ""
+    print(
+        f"planflow: lỗi của chương trình ({type(exc).__name__}: {exc}){where}. Hãy báo cho nhóm phát triển.",
+        file=sys.stderr,
+    )
+    return EXIT_BUG
 
 
 if __name__ == "__main__":

@@ -8,8 +8,10 @@ import sys
 from datetime import date, datetime
 from typing import Any
 
+from models.errors import PlanflowError
 
-class UserError(Exception):
+
+class UserError(PlanflowError):
     """A problem the person at the keyboard can fix; printed as one line."""
 
 

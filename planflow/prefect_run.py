@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from models.errors import UnavailableError
+
 if TYPE_CHECKING:
     from prefect import Flow
 
@@ -38,7 +40,7 @@ def quiet_console() -> Iterator[None]:
             handler.setLevel(level)
 
 
-class PrefectUnavailableError(RuntimeError):
+class PrefectUnavailableError(UnavailableError):
     """No Prefect API could be reached to record the run; the message says what to start."""
 
 

@@ -11,10 +11,11 @@ import httpx
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from models.db import Database
+from models.errors import UnavailableError
 from planflow.settings import get_settings
 
 
-class DatabaseUnreachableError(RuntimeError):
+class DatabaseUnreachableError(UnavailableError):
     """PLANFLOW_DATABASE_URL names no database planflow can open; the message says which and why."""
 
 

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from documents.tables.grid import Content, Row, Table
 from documents.tables.headers import Columns, guessed, header_at, normalize, override
 from documents.tables.structure import TableRows, read_structure
+from models.errors import InvalidInputError
 from models.kpi import parse_indicator
 from models.plan_document import Problem
 
 HEADER_SEARCH_ROWS = 8  # a header sits in the first rows of its table (a title row or two may come first)
 
 
-class NoTaskTableError(ValueError):
+class NoTaskTableError(InvalidInputError):
     """No table of the file reads as a task table; the message names what was looked for and found."""
 
     def __init__(self, problems: list[Problem]) -> None:

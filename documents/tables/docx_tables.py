@@ -11,9 +11,10 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table as DocxTable
 
 from documents.tables.grid import Content, Row, Table, cell_text, square
+from models.errors import InvalidInputError
 
 
-class UnreadableFileError(ValueError):
+class UnreadableFileError(InvalidInputError):
     """The file is not what its name says, or is damaged; the message says what to do."""
 
 

@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from documents.tables.grid import Row
+from models.errors import InvalidInputError
 
 FIELDS = (
     "number",
@@ -158,13 +159,13 @@ def override(columns: Columns, spec: str) -> Columns:
         name, _, target = part.partition("=")
         name, target = name.strip(), target.strip()
         if name not in FIELDS:
-            raise ValueError(f"--columns: không có trường '{name}' (các trường: {', '.join(FIELDS)})")
+            raise InvalidInputError(f"--columns: không có trường '{name}' (các trường: {', '.join(FIELDS)})")
         if target.isdigit() and 1 <= int(target) <= len(columns.titles):
             fields[name] = int(target) - 1
             continue
         matches = [i for i, title in enumerate(columns.titles) if normalize(title) == normalize(target)]
         if not matches:
             shown = "; ".join(f"{i + 1}: {t}" for i, t in enumerate(columns.titles))
-            raise ValueError(f"--columns: không có cột '{target}' (các cột: {shown})")
+            raise InvalidInputError(f"--columns: không có cột '{target}' (các cột: {shown})")
         fields[name] = matches[0]
     return Columns(fields, columns.titles, columns.header_rows)
