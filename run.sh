@@ -11,7 +11,8 @@ shift || true
 case "$command" in
   test)
     .venv/bin/ruff check .
-    .venv/bin/mypy models documents planflow flows tasks deployments notifications bench api
+    .venv/bin/mypy models documents planflow flows tasks deployments notifications bench api runtime
+    .venv/bin/lint-imports
     exec .venv/bin/python -m pytest "$@"
     ;;
   *)

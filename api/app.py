@@ -34,8 +34,8 @@ from models.reporting import ReportError
 from models.task_history import task_history
 from models.waiting import waiting_on_many
 from models.workflow import Action
-from planflow.runtime import get_database
-from planflow.settings import get_settings
+from runtime.environment import get_database
+from runtime.settings import get_settings
 
 app = FastAPI(title="planflow", version="0.1.0", description="Nhiệm vụ của từng cơ quan: xem, tiếp nhận, báo cáo.")
 app.add_middleware(RequestGuard)

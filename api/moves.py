@@ -15,7 +15,7 @@ from prefect.exceptions import ParameterBindError, ParameterTypeError
 from flows.lifecycle import STEP_FLOWS
 from models.errors import PlanflowError
 from models.workflow import Action
-from planflow.prefect_run import run_flow
+from runtime.prefect_run import run_flow
 
 # action → (step flow, parameters the action fixes)
 ACTION_STEPS: dict[Action, tuple[str, dict[str, str]]] = {

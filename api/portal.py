@@ -38,8 +38,8 @@ from models.reporting import CATEGORIES
 from models.task_history import task_history
 from models.urgency import URGENCY_LABELS_VI, Urgency, urgency
 from models.workflow import ACTION_LABELS_VI, STATUS_LABELS_VI, Action, TaskStatus
-from planflow.runtime import get_database
-from planflow.settings import get_settings
+from runtime.environment import get_database
+from runtime.settings import get_settings
 
 COOKIE = "planflow_session"
 router = APIRouter(prefix="/portal", include_in_schema=False)

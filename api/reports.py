@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from models.access import is_secretariat, sees_reports
 from models.org import Organization, Person
 from models.reporting import ReportError, StoredReport, parse_period
-from planflow.prefect_run import run_flow
+from runtime.prefect_run import run_flow
 
 MEDIA_TYPES = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

@@ -26,7 +26,7 @@ from models.deadlines import parse_deadline
 from models.org import Agency, Organization, Person
 from models.plan import KpiIndicator, Plan, PlanSection, PlanTask, PlanTaskCoordinator, PlanTaskLeader
 from models.records import DeadlineChange, Explanation, ProgressReport, Submission
-from planflow.service import SEED_PLAN
+from runtime.samples import SEED_PLAN
 
 WARDS_PER_PROVINCE = 5
 BATCH = 5000

@@ -13,7 +13,7 @@ from typing import Any
 
 from documents.reader import read_plan
 from documents.writer import write_plan
-from planflow.service import SEED_PLAN
+from runtime.samples import SEED_PLAN
 
 TASKS = 150
 

@@ -37,7 +37,7 @@ from models.plan import Plan, PlanTask
 from models.plan_store import save_plan
 from models.reporting import compile_figures, parse_period
 from models.workflow import Action
-from planflow.service import SEED_PLAN
+from runtime.samples import SEED_PLAN
 
 SWEEP_DAY = date(2026, 6, 22)
 TODAY = date(2026, 6, 30)
@@ -199,7 +199,7 @@ def _flow_transitions(database_url: str, count: int) -> dict[str, Any]:
     """The same move through Prefect flow runs (ephemeral API, heartbeat off), start-up excluded."""
     _use_database(database_url)
     from flows.lifecycle import submit_progress
-    from planflow.prefect_run import run_flow
+    from runtime.prefect_run import run_flow
 
     database = Database(database_url)
     tasks = _office_tasks(database, count + 1)
@@ -218,7 +218,7 @@ def _flow_transitions(database_url: str, count: int) -> dict[str, Any]:
 def _use_database(database_url: str) -> None:
     """Point planflow's own settings (read by flows and the API) at the benchmark database."""
     os.environ["PLANFLOW_DATABASE_URL"] = database_url
-    from planflow.runtime import configure_prefect_environment, reset_runtime
+    from runtime.environment import configure_prefect_environment, reset_runtime
 
     reset_runtime()
     configure_prefect_environment()

@@ -9,7 +9,7 @@ from prefect import flow, get_run_logger
 
 from flows.reports import compile_report
 from models.calendar import VIETNAM, local_date
-from planflow.prefect_run import label_current_run
+from runtime.prefect_run import label_current_run
 from tasks.notify import advance_review_cycles, drain_outbox, remove_unreferenced_evidence, sweep_open_tasks
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
-from planflow.prefect_run import label_current_run
+from runtime.prefect_run import label_current_run
 from tasks.plans import check_six_clear, read_plan_file, store_plan
 
 

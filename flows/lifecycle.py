@@ -15,7 +15,7 @@ from prefect.runtime import flow_run
 
 from models.lifecycle import MoveRequest
 from models.workflow import Action
-from planflow.prefect_run import label_current_run
+from runtime.prefect_run import label_current_run
 from tasks.lifecycle import apply_task_move, assign_plan_tasks, task_tags
 
 

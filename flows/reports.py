@@ -22,9 +22,9 @@ from models.outbox import queue_notification
 from models.plan import Plan
 from models.report_layout import place, recipients, report_number, signer
 from models.reporting import CATEGORIES, StoredReport, compile_figures, organizations_under, parse_period
-from planflow.prefect_run import label_current_run
-from planflow.runtime import get_database
-from planflow.settings import get_settings
+from runtime.environment import get_database
+from runtime.prefect_run import label_current_run
+from runtime.settings import get_settings
 
 
 @task(name="compute-figures", cache_policy=NO_CACHE)

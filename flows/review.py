@@ -10,8 +10,8 @@ from prefect.artifacts import create_markdown_artifact
 
 from models.calendar import add_working_days, local_date, quarter_of
 from models.review_cycle import start_cycle
-from planflow.prefect_run import label_current_run
-from planflow.runtime import get_database
+from runtime.environment import get_database
+from runtime.prefect_run import label_current_run
 
 DEFAULT_WORKING_DAYS = 5
 

@@ -27,7 +27,7 @@ from models.plan import Plan, PlanTask
 from notifications.channels import DeliveryError, SmtpConfig, WebhookConfig, send_email, send_webhook
 from notifications.render import render
 from notifications.vietnamese import moment, running_date
-from planflow.settings import get_settings
+from runtime.settings import get_settings
 
 CLASSIFIED_TEMPLATE = "classified_notice"
 log = logging.getLogger(__name__)

@@ -47,7 +47,7 @@ def cmd_deadline_parse(args: argparse.Namespace) -> int:
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     """Apply pending migrations to the configured database."""
     from models.db import current_revision, make_engine, upgrade
-    from planflow.settings import get_settings
+    from runtime.settings import get_settings
 
     engine = make_engine(get_settings().resolved_database_url())
     upgrade(engine)
@@ -61,7 +61,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 def cmd_plan_import(args: argparse.Namespace) -> int:
     """Run the import-plan flow on a file."""
-    from planflow.runtime import configure_prefect_environment
+    from runtime.environment import configure_prefect_environment
 
     source = Path(args.file)
     if not source.is_file():
@@ -72,7 +72,7 @@ def cmd_plan_import(args: argparse.Namespace) -> int:
         return run_dry_run(source, code=args.code, columns=args.columns, organization=args.org, json=args.json)
     configure_prefect_environment()
     from flows.import_plan import import_plan
-    from planflow.prefect_run import run_flow
+    from runtime.prefect_run import run_flow
 
     result = run_flow(
         import_plan,
@@ -120,7 +120,7 @@ def cmd_plan_lint(args: argparse.Namespace) -> int:
 def cmd_plan_show(args: argparse.Namespace) -> int:
     """A plan's header, sections and counts."""
     from models.plan_queries import get_plan, plan_view
-    from planflow.runtime import get_database
+    from runtime.environment import get_database
 
     with get_database().session() as session:
         view = plan_view(get_plan(session, args.code))
@@ -141,7 +141,7 @@ def cmd_plan_export(args: argparse.Namespace) -> int:
     """Write a stored plan to YAML, Excel or Word."""
     from documents.writer import write_plan
     from models.plan_queries import load_document
-    from planflow.runtime import get_database
+    from runtime.environment import get_database
 
     with get_database().session() as session:
         document = load_document(session, args.code)
@@ -170,7 +170,7 @@ def cmd_plan_convert(args: argparse.Namespace) -> int:
 def cmd_tasks_list(args: argparse.Namespace) -> int:
     """List tasks, of one plan or all."""
     from models.plan_queries import list_tasks
-    from planflow.runtime import get_database
+    from runtime.environment import get_database
 
     with get_database().session() as session:
         tasks = list_tasks(session, plan_code=args.plan, waiting_on=args.waiting_on, status=args.status)
@@ -190,7 +190,7 @@ def cmd_tasks_ics(args: argparse.Namespace) -> int:
     from documents.calendar_ics import tasks_calendar
     from models.agency_names import agency_key
     from models.plan_queries import list_tasks
-    from planflow.runtime import get_database
+    from runtime.environment import get_database
 
     with get_database().session() as session:
         tasks = list_tasks(session, plan_code=args.plan)
@@ -215,7 +215,7 @@ def cmd_org_load(args: argparse.Namespace) -> int:
 
     from documents.directory_yaml import read_directory
     from models.directory import load_directory
-    from planflow.runtime import get_database
+    from runtime.environment import get_database
 
     directory = read_directory(Path(args.file))
     with get_database().transaction() as session:
@@ -386,7 +386,7 @@ def _report_bug(exc: Exception) -> int:
     import traceback
     from datetime import UTC, datetime
 
-    from planflow.settings import get_settings
+    from runtime.settings import get_settings
 
     log = get_settings().home / "errors.log"
     try:

@@ -12,7 +12,7 @@ def cmd_bench_generate(args: argparse.Namespace) -> int:
     """Load synthetic wards into the configured (or given) database."""
     from bench.generate import generate
     from models.db import Database
-    from planflow.settings import get_settings
+    from runtime.settings import get_settings
 
     database = Database(args.db or get_settings().resolved_database_url())
     result = generate(database, wards=args.orgs).to_dict()

@@ -11,11 +11,11 @@ from planflow.cli_common import UserError, count, day, print_json, row_id
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Run the escalation-sweep flow for a day (today in Vietnam by default)."""
-    from planflow.runtime import configure_prefect_environment
+    from runtime.environment import configure_prefect_environment
 
     configure_prefect_environment()
     from flows.escalation import escalation_sweep
-    from planflow.prefect_run import run_flow
+    from runtime.prefect_run import run_flow
 
     as_of = args.as_of
     result = run_flow(escalation_sweep, as_of=as_of)
@@ -35,11 +35,11 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 def cmd_notify_deliver(args: argparse.Namespace) -> int:
     """Run the deliver-notifications flow once."""
-    from planflow.runtime import configure_prefect_environment
+    from runtime.environment import configure_prefect_environment
 
     configure_prefect_environment()
     from flows.escalation import deliver_notifications
-    from planflow.prefect_run import run_flow
+    from runtime.prefect_run import run_flow
 
     report = run_flow(deliver_notifications, limit=args.limit)
     if args.json:
@@ -59,7 +59,7 @@ def cmd_notify_list(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
     from models.outbox import Notification
-    from planflow.runtime import get_database
+    from runtime.environment import get_database
 
     query = select(Notification).order_by(Notification.id.desc()).limit(args.limit)
     if args.status:
@@ -88,7 +88,7 @@ def cmd_notify_list(args: argparse.Namespace) -> int:
 def cmd_notify_retry(args: argparse.Namespace) -> int:
     """Put a failed message back in the queue (after checking it did not arrive)."""
     from models.outbox import Notification, OutboxStatus
-    from planflow.runtime import get_database
+    from runtime.environment import get_database
 
     with get_database().transaction() as session:
         row = session.get(Notification, args.id)
@@ -105,7 +105,7 @@ def cmd_policy_set(args: argparse.Namespace) -> int:
 
     from models.escalation_policy import load_policy_file, set_policy
     from models.org import Organization
-    from planflow.runtime import get_database
+    from runtime.environment import get_database
 
     policy = load_policy_file(Path(args.file))
     with get_database().transaction() as session:
@@ -123,7 +123,7 @@ def cmd_policy_show(args: argparse.Namespace) -> int:
 
     from models.escalation_policy import policy_for
     from models.org import Organization
-    from planflow.runtime import get_database
+    from runtime.environment import get_database
 
     with get_database().session() as session:
         org_id = session.scalars(select(Organization.id).where(Organization.code == args.org)).one_or_none()
@@ -135,7 +135,7 @@ def cmd_policy_show(args: argparse.Namespace) -> int:
 
 def cmd_deployments_yaml(args: argparse.Namespace) -> int:
     """Write deployments/prefect.yaml (the work-pool recipe) from the catalog `planflow serve` runs."""
-    from planflow.runtime import configure_prefect_environment
+    from runtime.environment import configure_prefect_environment
 
     configure_prefect_environment()
     from deployments.catalog import prefect_yaml

@@ -14,12 +14,12 @@ from planflow.cli_common import count, day, finite_number, moment, print_json
 
 def cmd_report_compile(args: argparse.Namespace) -> int:
     """Run the compile-report flow."""
-    from planflow.runtime import configure_prefect_environment
+    from runtime.environment import configure_prefect_environment
 
     configure_prefect_environment()
     from flows.reports import compile_report
     from models.reporting import parse_period
-    from planflow.prefect_run import run_flow
+    from runtime.prefect_run import run_flow
 
     parse_period(args.period)  # a clear error before Prefect starts
     result = run_flow(
@@ -49,7 +49,7 @@ def _print_report(args: argparse.Namespace, result: dict[str, Any]) -> None:
 def cmd_kpi_record(args: argparse.Namespace) -> int:
     """Record a measured value of a plan indicator."""
     from models.kpi_measure import record_measurement
-    from planflow.runtime import get_database
+    from runtime.environment import get_database
 
     at = args.at or datetime.now(UTC)
     with get_database().transaction() as session:
@@ -69,19 +69,19 @@ def cmd_kpi_record(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Walk the Vĩnh Tuy plan through Q2/2026 on a demo database and compile its quarterly report."""
-    from planflow.settings import get_settings
+    from runtime.settings import get_settings
 
     home = get_settings().home / "demo"
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir(parents=True)
     os.environ["PLANFLOW_DATABASE_URL"] = f"sqlite:///{home / 'planflow.db'}"
-    from planflow.runtime import configure_prefect_environment, get_database, reset_runtime
+    from runtime.environment import configure_prefect_environment, get_database, reset_runtime
 
     reset_runtime()
     configure_prefect_environment()
     from flows.reports import compile_report
     from planflow.demo import run_quarter
-    from planflow.prefect_run import run_flow
+    from runtime.prefect_run import run_flow
 
     moves = run_quarter(get_database())
     output = Path(args.output).resolve()
@@ -119,11 +119,11 @@ def add_report_commands(groups: Any, add: Any) -> None:
 def cmd_review_start(args: argparse.Namespace) -> int:
     """Run the review-cycle flow."""
 
-    from planflow.runtime import configure_prefect_environment
+    from runtime.environment import configure_prefect_environment
 
     configure_prefect_environment()
     from flows.review import review_cycle
-    from planflow.prefect_run import run_flow
+    from runtime.prefect_run import run_flow
 
     state = run_flow(review_cycle, period=args.period, due_date=args.due, organization=args.org, actor=args.actor)
     if args.json:
@@ -139,7 +139,7 @@ def cmd_review_status(args: argparse.Namespace) -> int:
 
     from models.org import Organization
     from models.review_cycle import ReviewCycle, cycle_state, record_answers
-    from planflow.runtime import get_database
+    from runtime.environment import get_database
 
     with get_database().transaction() as session:
         record_answers(session, now=datetime.now(UTC))
@@ -180,7 +180,7 @@ def add_review_commands(groups: Any, add: Any) -> None:
 
 def cmd_api(args: argparse.Namespace) -> int:
     """Serve the HTTP API (OpenAPI at /docs and /openapi.json)."""
-    from planflow.runtime import configure_prefect_environment, get_database
+    from runtime.environment import configure_prefect_environment, get_database
 
     configure_prefect_environment()  # moves run as Prefect flows: the served API's, or an ephemeral one
     import uvicorn
@@ -195,7 +195,7 @@ def cmd_account_set_password(args: argparse.Namespace) -> int:
     import sys
 
     from models.accounts import set_password
-    from planflow.runtime import get_database
+    from runtime.environment import get_database
 
     password = sys.stdin.readline().rstrip("\n")
     with get_database().transaction() as session:

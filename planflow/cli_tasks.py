@@ -68,11 +68,11 @@ def _kpi_values(pairs: list[str] | None) -> dict[str, float]:
 
 def cmd_task_step(args: argparse.Namespace) -> int:
     """Run the flow of one step on one task (or, for assign --all, on a whole plan)."""
-    from planflow.runtime import configure_prefect_environment
+    from runtime.environment import configure_prefect_environment
 
     configure_prefect_environment()
     from flows.lifecycle import STEP_FLOWS, assign_plan
-    from planflow.prefect_run import run_flow
+    from runtime.prefect_run import run_flow
 
     at = args.at
     if args.step == "assign" and args.all:
@@ -103,7 +103,7 @@ def _print(args: argparse.Namespace, result: dict[str, Any], line: str) -> None:
 def cmd_task_show(args: argparse.Namespace) -> int:
     """A task with its whole history."""
     from models.task_history import task_history
-    from planflow.runtime import get_database
+    from runtime.environment import get_database
 
     with get_database().session() as session:
         view = task_history(session, args.plan, args.number)
@@ -123,7 +123,7 @@ def cmd_task_classify(args: argparse.Namespace) -> int:
     from datetime import UTC
 
     from models.classification import set_classified
-    from planflow.runtime import get_database
+    from runtime.environment import get_database
 
     with get_database().transaction() as session:
         changed = set_classified(

@@ -22,7 +22,7 @@ from models.lifecycle import MoveRequest, apply_move
 from models.plan_queries import get_plan
 from models.plan_store import save_plan
 from models.workflow import Action
-from planflow.service import SEED_DIRECTORY, SEED_PLAN
+from runtime.samples import SEED_DIRECTORY, SEED_PLAN
 
 PLAN = "vinh-tuy-2026"
 OFFICE = "vanthu@vinhtuy.example"

@@ -10,15 +10,13 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import httpx
 
-from planflow.runtime import configure_prefect_environment, get_database, running_service_file
-from planflow.settings import get_settings
+from runtime.environment import configure_prefect_environment, get_database, running_service_file
+from runtime.samples import SEED_DIRECTORY, SEED_PLAN
+from runtime.settings import get_settings
 
-SEED_PLAN = Path(__file__).parent / "plans" / "vinh-tuy-2026.yaml"
-SEED_DIRECTORY = Path(__file__).parent / "orgs" / "dang-uy-phuong-vinh-tuy.yaml"
 SERVER_START_TIMEOUT = 90.0
 
 
@@ -158,7 +156,7 @@ def _serve_with_server(database_url: str) -> None:
 
         from deployments.catalog import all_deployments
         from flows.import_plan import import_plan
-        from planflow.prefect_run import run_flow
+        from runtime.prefect_run import run_flow
 
         if database_is_empty():
             result = run_flow(import_plan, source=str(SEED_PLAN), actor="planflow serve")

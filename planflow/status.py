@@ -13,8 +13,8 @@ from models.escalation import SweepRun
 from models.org import Agency
 from models.outbox import Notification
 from models.plan import Plan, PlanTask
-from planflow.runtime import get_database, running_service_api
-from planflow.settings import get_settings
+from runtime.environment import get_database, running_service_api
+from runtime.settings import get_settings
 
 
 def database_status() -> dict[str, Any]:

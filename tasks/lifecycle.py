@@ -11,7 +11,7 @@ from documents.plan_text import slugify
 from models.lifecycle import MoveRequest, MoveResult, apply_move, apply_move_once, load_task
 from models.plan_queries import get_plan
 from models.workflow import Action, TaskStatus
-from planflow.runtime import get_database
+from runtime.environment import get_database
 from tasks.retry import database_hiccup
 
 

@@ -11,8 +11,8 @@ from prefect.cache_policies import NO_CACHE
 from models.escalation import SweepResult, sweep
 from notifications.channels import SmtpConfig, WebhookConfig
 from notifications.delivery import Channels, DeliveryReport, deliver_pending
-from planflow.runtime import get_database
-from planflow.settings import get_settings
+from runtime.environment import get_database
+from runtime.settings import get_settings
 from tasks.retry import database_hiccup
 
 

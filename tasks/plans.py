@@ -12,7 +12,7 @@ from documents.reader import read_plan
 from models.plan_document import PlanDocument
 from models.plan_store import SaveResult, save_plan
 from models.six_clear import Finding, lint_plan
-from planflow.runtime import get_database
+from runtime.environment import get_database
 from tasks.retry import database_hiccup
 
 

@@ -28,7 +28,7 @@ import psycopg  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from models.db import Database, make_engine, upgrade  # noqa: E402
-from planflow.runtime import reset_runtime  # noqa: E402
+from runtime.environment import reset_runtime  # noqa: E402
 
 POSTGRES_ADMIN_URL = os.environ.get("PLANFLOW_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 

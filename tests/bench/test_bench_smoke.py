@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bench.run import run
-from planflow.runtime import reset_runtime
+from runtime.environment import reset_runtime
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])

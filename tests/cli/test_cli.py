@@ -88,7 +88,7 @@ def test_export_round_trips_through_the_database(
 
 
 def test_db_upgrade_on_a_brand_new_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
-    from planflow.runtime import reset_runtime
+    from runtime.environment import reset_runtime
 
     monkeypatch.setenv("PLANFLOW_DATABASE_URL", f"sqlite:///{tmp_path / 'new.db'}")
     reset_runtime()

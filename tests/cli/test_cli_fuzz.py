@@ -150,7 +150,7 @@ def test_no_argument_of_any_command_gives_a_traceback(
 def test_a_database_that_cannot_be_opened_is_one_line(
     url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from planflow.runtime import reset_runtime
+    from runtime.environment import reset_runtime
 
     monkeypatch.setenv("PLANFLOW_DATABASE_URL", url)
     reset_runtime()

@@ -8,7 +8,7 @@ import pytest
 
 from models.db import Database
 from planflow.cli import main
-from planflow.runtime import reset_runtime
+from runtime.environment import reset_runtime
 from tests.notifications.conftest import SmtpServer
 from tests.seeding import seed
 

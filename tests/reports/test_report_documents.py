@@ -19,7 +19,7 @@ from models.plan import PlanTask
 from models.plan_store import save_plan
 from planflow import demo
 from planflow.cli import main
-from planflow.runtime import reset_runtime
+from runtime.environment import reset_runtime
 from tests.paths import PLANS
 
 pytestmark = pytest.mark.prefect

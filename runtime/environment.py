@@ -12,7 +12,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 
 from models.db import Database
 from models.errors import UnavailableError
-from planflow.settings import get_settings
+from runtime.settings import get_settings
 
 
 class DatabaseUnreachableError(UnavailableError):
