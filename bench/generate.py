@@ -227,6 +227,7 @@ def _ward(
                 "agency_id": agency_id,
                 "full_name": f"{name} {number}",
                 "title": title,
+                "title_key": agency_key(title) if title else None,
                 "email": f"{local}.{number}@bench.example",
                 "phone": None,
                 "is_agency_head": head,
@@ -366,7 +367,9 @@ def _task(
         }
     )
     for index, title in enumerate(record.leaders, start=1):
-        rows["plan_task_leaders"].append({"task_id": task_id, "position": index, "title": title})
+        rows["plan_task_leaders"].append(
+            {"task_id": task_id, "position": index, "title": title, "title_key": agency_key(title)}
+        )
     seen: set[int] = set()
     for index, name in enumerate(record.coordinating_agencies, start=1):
         agency_id = agencies[agency_key(name)]

@@ -468,11 +468,13 @@ def _recipients(sweep_id: str, scope: Any) -> list[tuple[str, Select[Any]]]:
     leaders = (
         _fired(sweep_id, scope, "leaders_in_charge", none, Person.id)
         .join(PlanTaskLeader, PlanTaskLeader.task_id == PlanTask.id)
-        .join(Person, and_(Person.title == PlanTaskLeader.title, Person.organization_id == Plan.organization_id))
+        .join(
+            Person, and_(Person.title_key == PlanTaskLeader.title_key, Person.organization_id == Plan.organization_id)
+        )
     )
     leader_known = exists().where(
         PlanTaskLeader.task_id == PlanTask.id,
-        exists().where(Person.title == PlanTaskLeader.title, Person.organization_id == Plan.organization_id),
+        exists().where(Person.title_key == PlanTaskLeader.title_key, Person.organization_id == Plan.organization_id),
     )
     standing_join = and_(Person.organization_id == Plan.organization_id, Person.standing_committee.is_(True))
     # No leader in charge named (or none in the directory): the Standing Committee decides instead.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from models.base import Base, BigId, Timestamped
 
@@ -77,6 +77,16 @@ class Person(Timestamped, Base):
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id", ondelete="SET NULL"), index=True)
     full_name: Mapped[str] = mapped_column(String(200))
     title: Mapped[str | None] = mapped_column(String(200))
+    # One rule for matching a leader's title to a person's, in Python and in SQL: agency_key (case, tone marks).
+    title_key: Mapped[str | None] = mapped_column(String(200), index=True)
+
+    @validates("title")
+    def _keep_title_key(self, _name: str, title: str | None) -> str | None:
+        from models.agency_names import agency_key  # agency_names reads this module's AgencyKind
+
+        self.title_key = agency_key(title) if title else None
+        return title
+
     email: Mapped[str | None] = mapped_column(String(200), unique=True, index=True)
     phone: Mapped[str | None] = mapped_column(String(50))
     is_agency_head: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

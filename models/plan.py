@@ -15,8 +15,9 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from models.agency_names import agency_key
 from models.base import Base, BigId, JsonDoc, Timestamped, UtcDateTime
 from models.deadlines import DeadlineKind
 from models.org import Agency, Organization
@@ -124,6 +125,12 @@ class PlanTaskLeader(Base):
     task_id: Mapped[int] = mapped_column(ForeignKey("plan_tasks.id", ondelete="CASCADE"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
+    title_key: Mapped[str | None] = mapped_column(String(200), index=True)  # agency_key(title), as Person's
+
+    @validates("title")
+    def _keep_title_key(self, _name: str, title: str) -> str:
+        self.title_key = agency_key(title)
+        return title
 
 
 class PlanTaskCoordinator(Base):

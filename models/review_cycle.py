@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.audit import record_event
 from models.base import Base, BigId, UtcDateTime
-from models.calendar import add_working_days
+from models.calendar import add_working_days, local_date
 from models.escalation import CHASED
 from models.org import Agency, Organization
 from models.outbox import Notification, queue_notification
@@ -87,7 +87,7 @@ def start_cycle(
     org = session.scalars(select(Organization).where(Organization.code == organization_code)).one_or_none()
     if org is None:
         raise ReportError(f"Không có tổ chức đảng mã '{organization_code}'.")
-    if due <= now.date():
+    if due <= local_date(now):  # "today" is Vietnam's: before 07:00 there the UTC date is still yesterday
         raise ReportError(f"Hạn báo cáo {due.isoformat()} phải sau hôm nay.")
     cycle = session.scalars(
         select(ReviewCycle).where(ReviewCycle.organization_id == org.id, ReviewCycle.period == period)
