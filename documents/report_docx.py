@@ -20,6 +20,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
+from models.labels import label_vi
 from models.reporting import CATEGORIES
 from notifications.vietnamese import date_line, short_date
 
@@ -175,7 +176,7 @@ def _body(doc: DocumentType, figures: dict[str, Any], layout: ReportLayout) -> N
                     o["lead_agency"],
                     o["due_date"] or "",
                     o["explanation"] or "chưa có",
-                    {"accepted": "chấp nhận", "rejected": "không chấp nhận"}.get(o["decision"] or "", "chờ"),
+                    label_vi(o["decision"], empty="chờ"),
                 ]
                 for o in figures["overdue"]
             ],

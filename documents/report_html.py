@@ -9,6 +9,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from documents.report_docx import ReportLayout
+from models.labels import label_vi
 from models.reporting import CATEGORIES
 from notifications.vietnamese import date_line
 
@@ -17,6 +18,7 @@ _ENV = Environment(
     autoescape=select_autoescape(["html", "j2"]),
     undefined=StrictUndefined,
 )
+_ENV.filters["label_vi"] = lambda value, empty="—": label_vi(value, empty=empty)
 
 
 def _ratio(value: float | None) -> str:

@@ -10,6 +10,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from models.labels import label_vi
 from models.reporting import CATEGORIES
 
 FILLS = {
@@ -76,7 +77,7 @@ def write_report_xlsx(figures: dict[str, Any], path: Path) -> Path:
             task["completed_at"],
             task["result"],
             explained.get("explanation"),
-            explained.get("decision"),
+            label_vi(explained.get("decision"), empty="") if explained.get("decision") else None,
         ]
         sheet.append([_cell(sheet, value, fill=fills[task["category"]], alignment=wrap) for value in values])
     workbook.save(path)

@@ -177,11 +177,21 @@ def cmd_tasks_list(args: argparse.Namespace) -> int:
     if args.json:
         print_json(tasks)
         return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(caption=f"{len(tasks)} nhiệm vụ.", caption_justify="left")
+    table.add_column("Kế hoạch", no_wrap=True)
+    table.add_column("Số", no_wrap=True)
+    table.add_column("Nhiệm vụ", max_width=60, no_wrap=True, overflow="ellipsis")
+    table.add_column("Trạng thái", no_wrap=True)
+    table.add_column("Đang chờ", max_width=30, overflow="ellipsis")
+    table.add_column("Thời hạn", no_wrap=True)
     for task in tasks:
         due = task["deadline"]["due_date"] or task["deadline"]["text"] or "—"
         waiting = ", ".join(task["waiting_on"]) or "—"
-        print(f"{task['plan']:>16} {task['number']:>6}  {task['status_vi']:18.18}  {waiting:30.30}  {due:>12}")
-    print(f"{len(tasks)} nhiệm vụ.")
+        table.add_row(task["plan"], task["number"], task["description"], task["status_vi"], waiting, due)
+    Console(width=None if sys.stdout.isatty() else 160).print(table)
     return 0
 
 
@@ -386,16 +396,16 @@ def _report_bug(exc: Exception) -> int:
     import traceback
     from datetime import UTC, datetime
 
-    from runtime.settings import get_settings
-
-    log = get_settings().home / "errors.log"
     try:
+        from runtime.settings import get_settings
+
+        log = get_settings().home / "errors.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         with log.open("a", encoding="utf-8") as out:
             out.write(f"--- {datetime.now(UTC).isoformat()} planflow {' '.join(sys.argv[1:])}\n")
             out.write("".join(traceback.format_exception(exc)))
         where = f"; chi tiết trong {log}"
-    except OSError:
+    except Exception:  # the report of a bug must not fail in turn
         where = ""
     print(
         f"planflow: lỗi của chương trình ({type(exc).__name__}: {exc}){where}. Hãy báo cho nhóm phát triển.",

@@ -110,11 +110,20 @@ def cmd_task_show(args: argparse.Namespace) -> int:
     if args.json:
         print_json(view)
         return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    from models.labels import label_vi
+
     print(f"{view['plan']}/{view['number']} — {view['status_vi']}; chờ: {', '.join(view['waiting_on']) or '—'}")
     print(f"  {view['description']}")
-    print(f"  Chủ trì: {view['lead_agency'] or '—'}; hạn: {view['deadline']['due_date'] or view['deadline']['text']}")
+    deadline = view["deadline"]
+    print(f"  Chủ trì: {view['lead_agency'] or '—'}; thời hạn: {deadline['text']} ({label_vi(deadline['kind'])})")
+    table = Table("Lúc", "Người", "Thao tác", "Trạng thái", title="Lịch sử", title_justify="left")
     for event in view["history"]:
-        print(f"  {event['at'][:16]}  {event['actor']:24.24} {event['action']:22} {event['from']} → {event['to']}")
+        moved = f"{label_vi(event['from'])} → {label_vi(event['to'])}"
+        table.add_row(event["at"][:16].replace("T", " "), event["actor"], label_vi(event["action"]), moved)
+    Console().print(table)
     return 0
 
 
