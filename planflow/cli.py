@@ -286,69 +286,95 @@ def _add(
     parser: argparse.ArgumentParser = subparsers.add_parser(name, help=help_text, description=help_text)
     parser.set_defaults(handler=handler)
     if json_flag:
-        parser.add_argument("--json", action="store_true", help="print one JSON document and nothing else")
+        parser.add_argument("--json", action="store_true", help="in một tài liệu JSON duy nhất, không in gì khác")
     return parser
+
+
+_ARGPARSE_VI = {
+    "usage: ": "cách dùng: ",
+    "positional arguments": "tham số",
+    "options": "tùy chọn",
+    "show this help message and exit": "in hướng dẫn này rồi thoát",
+    "the following arguments are required: %s": "thiếu tham số bắt buộc: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "lựa chọn không hợp lệ: %(value)r (chọn một trong %(choices)s)"
+    ),
+    "invalid %(type)s value: %(value)r": "giá trị không hợp lệ (%(type)s): %(value)r",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: lỗi: %(message)s\n",
+    "unrecognized arguments: %s": "tham số không nhận ra: %s",
+    "expected one argument": "cần một giá trị",
+}
+
+
+def _vietnamese_argparse() -> None:
+    """argparse's own words (usage, options, its errors) in Vietnamese, like everything else a person reads."""
+    argparse._ = lambda text: _ARGPARSE_VI.get(text, text)  # type: ignore[attr-defined]
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command tree (documented in the README, 'Command line')."""
+    _vietnamese_argparse()
     parser = argparse.ArgumentParser(
         prog="planflow", description="planflow: kế hoạch → nhiệm vụ được giao, đôn đốc, báo cáo."
     )
     groups = parser.add_subparsers(dest="group", required=True)
 
-    deadline = groups.add_parser("deadline", help="Vietnamese deadline texts").add_subparsers(
+    deadline = groups.add_parser("deadline", help="thời hạn viết bằng tiếng Việt").add_subparsers(
         dest="command", required=True
     )
-    parse = _add(deadline, "parse", cmd_deadline_parse, "show the meaning of a deadline text")
+    parse = _add(deadline, "parse", cmd_deadline_parse, "cho biết nghĩa của một thời hạn")
     parse.add_argument("text")
-    parse.add_argument("--year", type=plan_year, help="the plan's year, for texts that leave it out ('Quý II', '30/6')")
-    parse.add_argument("--since", type=day, help="occurrences of a recurring text from this day (default today)")
-
-    db = groups.add_parser("db", help="the database").add_subparsers(dest="command", required=True)
-    _add(db, "upgrade", cmd_db_upgrade, "apply the schema migrations")
-
-    plan = groups.add_parser("plan", help="plans").add_subparsers(dest="command", required=True)
-    imp = _add(plan, "import", cmd_plan_import, "import a plan file (runs the import-plan flow)")
-    imp.add_argument("file")
-    imp.add_argument("--code", help="plan code (default: from the file)")
-    imp.add_argument("--actor", default="planflow", help="name recorded in the audit log")
-    imp.add_argument(
-        "--dry-run", action="store_true", help="show what would be read (table, columns, sections); write nothing"
+    parse.add_argument("--year", type=plan_year, help="năm của kế hoạch, cho thời hạn không ghi năm ('Quý II', '30/6')")
+    parse.add_argument(
+        "--since", type=day, help="các lần đến hạn của thời hạn định kỳ kể từ ngày này (mặc định hôm nay)"
     )
-    lint = _add(plan, "lint", cmd_plan_lint, "check a plan file against the '6 rõ' rule (exit 1 on findings)")
+
+    db = groups.add_parser("db", help="cơ sở dữ liệu").add_subparsers(dest="command", required=True)
+    _add(db, "upgrade", cmd_db_upgrade, "nâng cấp cấu trúc cơ sở dữ liệu")
+
+    plan = groups.add_parser("plan", help="kế hoạch").add_subparsers(dest="command", required=True)
+    imp = _add(plan, "import", cmd_plan_import, "nhập một tệp kế hoạch (chạy luồng import-plan)")
+    imp.add_argument("file")
+    imp.add_argument("--code", help="mã kế hoạch (mặc định: theo tên tệp)")
+    imp.add_argument("--actor", default="planflow", help="tên ghi vào nhật ký")
+    imp.add_argument(
+        "--dry-run", action="store_true", help="chạy thử: cho biết sẽ đọc được gì (bảng, cột, mục), không ghi gì"
+    )
+    lint = _add(plan, "lint", cmd_plan_lint, "kiểm tra tệp kế hoạch theo '6 rõ' (mã thoát 1 khi có điểm chưa đạt)")
     lint.add_argument("file")
-    show = _add(plan, "show", cmd_plan_show, "show a stored plan")
+    show = _add(plan, "show", cmd_plan_show, "xem một kế hoạch đã nhập")
     show.add_argument("code")
-    export = _add(plan, "export", cmd_plan_export, "export a stored plan to .yaml, .xlsx or .docx")
+    export = _add(plan, "export", cmd_plan_export, "xuất kế hoạch đã nhập ra .yaml, .xlsx hoặc .docx")
     export.add_argument("code")
     export.add_argument("-o", "--output", required=True)
-    convert = _add(plan, "convert", cmd_plan_convert, "convert a plan file to .yaml, .xlsx or .docx (no database)")
+    convert = _add(
+        plan, "convert", cmd_plan_convert, "chuyển tệp kế hoạch sang .yaml, .xlsx hoặc .docx (không dùng cơ sở dữ liệu)"
+    )
     convert.add_argument("file")
     convert.add_argument("-o", "--output", required=True)
-    convert.add_argument("--code", help="plan code (default: from the file)")
+    convert.add_argument("--code", help="mã kế hoạch (mặc định: theo tên tệp)")
     for reading in (imp, lint, convert):
         reading.add_argument(
-            "--columns", help="column of a field when a header is unusual: 'description=3,lead_agency=Đơn vị thực hiện'"
+            "--columns", help="chỉ định cột khi tiêu đề khác thường: 'description=3,lead_agency=Đơn vị thực hiện'"
         )
-        reading.add_argument("--org", help="name of the issuing organization when the file does not say it")
+        reading.add_argument("--org", help="tên tổ chức ban hành khi tệp không ghi")
 
-    _add(groups, "serve", cmd_serve, "run the service: Prefect UI and every deployment", json_flag=False)
-    _add(groups, "status", cmd_status, "database, Prefect API, deployments and outbox at a glance")
+    _add(groups, "serve", cmd_serve, "chạy dịch vụ: giao diện Prefect, cổng nhiệm vụ và mọi lịch chạy", json_flag=False)
+    _add(groups, "status", cmd_status, "tình trạng cơ sở dữ liệu, Prefect, lịch chạy, hộp thư đi")
 
-    tasks = groups.add_parser("tasks", help="plan tasks").add_subparsers(dest="command", required=True)
-    listing = _add(tasks, "list", cmd_tasks_list, "list tasks")
-    listing.add_argument("--plan", help="only this plan's tasks")
-    listing.add_argument("--waiting-on", help="only tasks whose next move is this unit's, title's or person's (e-mail)")
-    listing.add_argument("--status", choices=[s.value for s in TaskStatus], help="only tasks in this status")
+    tasks = groups.add_parser("tasks", help="nhiệm vụ").add_subparsers(dest="command", required=True)
+    listing = _add(tasks, "list", cmd_tasks_list, "danh sách nhiệm vụ")
+    listing.add_argument("--plan", help="chỉ nhiệm vụ của kế hoạch này")
+    listing.add_argument("--waiting-on", help="chỉ nhiệm vụ đang chờ đơn vị, chức danh hoặc người này (thư điện tử)")
+    listing.add_argument("--status", choices=[s.value for s in TaskStatus], help="chỉ nhiệm vụ ở trạng thái này")
 
-    ics = _add(tasks, "ics", cmd_tasks_ics, "write tasks' deadlines as an iCalendar (.ics) file")
-    ics.add_argument("--plan", help="only this plan's tasks")
-    ics.add_argument("--agency", help="only the tasks this unit leads or coordinates")
-    ics.add_argument("-o", "--output", required=True, help="the .ics file to write")
+    ics = _add(tasks, "ics", cmd_tasks_ics, "ghi thời hạn các nhiệm vụ ra tệp lịch iCalendar (.ics)")
+    ics.add_argument("--plan", help="chỉ nhiệm vụ của kế hoạch này")
+    ics.add_argument("--agency", help="chỉ nhiệm vụ đơn vị này chủ trì hoặc phối hợp")
+    ics.add_argument("-o", "--output", required=True, help="tệp .ics cần ghi")
 
-    org = groups.add_parser("org", help="organizations").add_subparsers(dest="command", required=True)
-    load = _add(org, "load", cmd_org_load, "load a directory file: agencies with contacts, people with titles")
+    org = groups.add_parser("org", help="tổ chức đảng").add_subparsers(dest="command", required=True)
+    load = _add(org, "load", cmd_org_load, "nạp danh bạ: cơ quan và địa chỉ liên hệ, cán bộ và chức danh")
     load.add_argument("file")
 
     add_task_commands(groups, _add)

@@ -41,11 +41,15 @@ def cmd_bench_run(args: argparse.Namespace) -> int:
 
 def add_bench_commands(groups: Any, add: Any) -> None:
     """Register `planflow bench …`."""
-    bench = groups.add_parser("bench", help="national-scale benchmark").add_subparsers(dest="command", required=True)
-    generate = add(bench, "generate", cmd_bench_generate, "load synthetic wards (Vĩnh Tuy clones) into a database")
-    generate.add_argument("--orgs", type=int, required=True, help="number of wards/communes")
-    generate.add_argument("--db", help="SQLAlchemy URL (default: the configured database)")
-    run = add(bench, "run", cmd_bench_run, "generate, then measure sweeps, reports and transitions")
+    bench = groups.add_parser("bench", help="đo hiệu năng ở quy mô toàn quốc").add_subparsers(
+        dest="command", required=True
+    )
+    generate = add(
+        bench, "generate", cmd_bench_generate, "nạp dữ liệu mô phỏng (bản sao kế hoạch Vĩnh Tuy) vào cơ sở dữ liệu"
+    )
+    generate.add_argument("--orgs", type=int, required=True, help="số phường, xã")
+    generate.add_argument("--db", help="địa chỉ cơ sở dữ liệu SQLAlchemy (mặc định: cơ sở dữ liệu đang dùng)")
+    run = add(bench, "run", cmd_bench_run, "tạo dữ liệu rồi đo quét đôn đốc, báo cáo và thao tác")
     run.add_argument("--orgs", type=int, default=100)
     run.add_argument("--db", choices=["sqlite", "postgresql"], default="postgresql")
     run.add_argument("--flow-runs", type=int, default=10)

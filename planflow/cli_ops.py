@@ -151,26 +151,30 @@ def cmd_deployments_yaml(args: argparse.Namespace) -> int:
 
 def add_ops_commands(groups: Any, add: Any) -> None:
     """Register sweep, notify and policy commands."""
-    sweep = add(groups, "sweep", cmd_sweep, "run the escalation sweep (reminders, escalations) for a day")
-    sweep.add_argument("--as-of", type=day, help="the day to sweep, YYYY-MM-DD (default: today in Vietnam)")
-    notify = groups.add_parser("notify", help="the outbox").add_subparsers(dest="command", required=True)
-    deliver = add(notify, "deliver", cmd_notify_deliver, "send pending messages now")
+    sweep = add(groups, "sweep", cmd_sweep, "chạy quét đôn đốc (nhắc hạn, báo vượt cấp) cho một ngày")
+    sweep.add_argument("--as-of", type=day, help="ngày cần quét, YYYY-MM-DD (mặc định: hôm nay, giờ Việt Nam)")
+    notify = groups.add_parser("notify", help="hộp thư đi").add_subparsers(dest="command", required=True)
+    deliver = add(notify, "deliver", cmd_notify_deliver, "gửi ngay các thông báo đang chờ")
     deliver.add_argument("--limit", type=count, default=500)
-    listing = add(notify, "list", cmd_notify_list, "outbox rows, newest first")
+    listing = add(notify, "list", cmd_notify_list, "các thông báo trong hộp thư đi, mới nhất trước")
     listing.add_argument("--status", choices=["pending", "sending", "sent", "failed"])
     listing.add_argument("--limit", type=count, default=50)
-    retry = add(notify, "retry", cmd_notify_retry, "queue a failed message again")
+    retry = add(notify, "retry", cmd_notify_retry, "xếp lại một thông báo lỗi để gửi lại")
     retry.add_argument("id", type=row_id)
-    deployments = groups.add_parser("deployments", help="Prefect deployments").add_subparsers(
+    deployments = groups.add_parser("deployments", help="lịch chạy Prefect").add_subparsers(
         dest="command", required=True
     )
     generate = add(
-        deployments, "yaml", cmd_deployments_yaml, "the work-pool prefect.yaml from the catalog", json_flag=False
+        deployments,
+        "yaml",
+        cmd_deployments_yaml,
+        "tạo prefect.yaml cho work pool từ danh mục lịch chạy",
+        json_flag=False,
     )
-    generate.add_argument("-o", "--output", help="file to write (default: print)")
-    policy = groups.add_parser("policy", help="escalation policies").add_subparsers(dest="command", required=True)
-    set_parser = add(policy, "set", cmd_policy_set, "store an organization's policy from a YAML file")
+    generate.add_argument("-o", "--output", help="tệp cần ghi (mặc định: in ra)")
+    policy = groups.add_parser("policy", help="chính sách đôn đốc").add_subparsers(dest="command", required=True)
+    set_parser = add(policy, "set", cmd_policy_set, "lưu chính sách đôn đốc của một tổ chức từ tệp YAML")
     set_parser.add_argument("org")
     set_parser.add_argument("file")
-    show = add(policy, "show", cmd_policy_show, "the policy in force for an organization", json_flag=False)
+    show = add(policy, "show", cmd_policy_show, "chính sách đang áp dụng cho một tổ chức", json_flag=False)
     show.add_argument("org")

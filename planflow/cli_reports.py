@@ -97,23 +97,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def add_report_commands(groups: Any, add: Any) -> None:
     """Register report, kpi and demo commands."""
-    report = groups.add_parser("report", help="periodic reports").add_subparsers(dest="command", required=True)
-    compile_parser = add(report, "compile", cmd_report_compile, "compile a report (Word, Excel, HTML) for a period")
-    compile_parser.add_argument("--period", required=True, help="2026-03, 2026-Q2, 2026-H1 or 2026")
-    compile_parser.add_argument("--org", required=True, help="organization code (a city rolls up its wards)")
-    compile_parser.add_argument(
-        "-o", "--output", help="folder for the files (default: $PLANFLOW_HOME/reports/ORG/PERIOD)"
-    )
-    kpi = groups.add_parser("kpi", help="plan indicators").add_subparsers(dest="command", required=True)
-    record = add(kpi, "record", cmd_kpi_record, "record a measured value of an indicator")
+    report = groups.add_parser("report", help="báo cáo định kỳ").add_subparsers(dest="command", required=True)
+    compile_parser = add(report, "compile", cmd_report_compile, "tổng hợp báo cáo một kỳ (Word, Excel, HTML)")
+    compile_parser.add_argument("--period", required=True, help="2026-03, 2026-Q2, 2026-H1 hoặc 2026")
+    compile_parser.add_argument("--org", required=True, help="mã tổ chức đảng (thành phố tổng hợp các phường)")
+    compile_parser.add_argument("-o", "--output", help="thư mục ghi tệp (mặc định: $PLANFLOW_HOME/reports/TỔ-CHỨC/KỲ)")
+    kpi = groups.add_parser("kpi", help="chỉ tiêu của kế hoạch").add_subparsers(dest="command", required=True)
+    record = add(kpi, "record", cmd_kpi_record, "ghi giá trị đo được của một chỉ tiêu")
     record.add_argument("plan")
     record.add_argument("position", type=count)
     record.add_argument("value", type=finite_number)
-    record.add_argument("--as", dest="actor", required=True, help="name recorded in the audit log")
-    record.add_argument("--at", type=moment, help="when it was measured (ISO 8601; default now)")
+    record.add_argument("--as", dest="actor", required=True, help="tên ghi vào nhật ký")
+    record.add_argument("--at", type=moment, help="thời điểm đo (ISO 8601; mặc định bây giờ)")
     record.add_argument("--note", default="")
-    demo = add(groups, "demo", cmd_demo, "walk the Vĩnh Tuy plan through a quarter and compile its report")
-    demo.add_argument("-o", "--output", default="planflow-demo", help="folder for the report files")
+    demo = add(groups, "demo", cmd_demo, "chạy thử kế hoạch Vĩnh Tuy qua một quý và lập báo cáo")
+    demo.add_argument("-o", "--output", default="planflow-demo", help="thư mục ghi báo cáo")
 
 
 def cmd_review_start(args: argparse.Namespace) -> int:
@@ -167,13 +165,13 @@ def cmd_review_status(args: argparse.Namespace) -> int:
 
 def add_review_commands(groups: Any, add: Any) -> None:
     """Register `planflow review-cycle start|status`."""
-    review = groups.add_parser("review-cycle", help="review cycles").add_subparsers(dest="command", required=True)
-    start = add(review, "start", cmd_review_start, "ask every lead agency for its progress update by a date")
+    review = groups.add_parser("review-cycle", help="đợt rà soát").add_subparsers(dest="command", required=True)
+    start = add(review, "start", cmd_review_start, "yêu cầu mọi cơ quan chủ trì báo cáo tiến độ trước một ngày")
     start.add_argument("--period", required=True)
     start.add_argument("--due", required=True, type=day, help="YYYY-MM-DD")
     start.add_argument("--org", default="dang-uy-phuong-vinh-tuy")
-    start.add_argument("--as", dest="actor", default="Văn phòng Đảng ủy", help="name recorded in the audit log")
-    status = add(review, "status", cmd_review_status, "who answered in a review cycle")
+    start.add_argument("--as", dest="actor", default="Văn phòng Đảng ủy", help="tên ghi vào nhật ký")
+    status = add(review, "status", cmd_review_status, "ai đã trả lời trong đợt rà soát")
     status.add_argument("--period", required=True)
     status.add_argument("--org", default="dang-uy-phuong-vinh-tuy")
 
@@ -206,9 +204,9 @@ def cmd_account_set_password(args: argparse.Namespace) -> int:
 
 def add_api_commands(groups: Any, add: Any) -> None:
     """Register `planflow api` and `planflow account set-password`."""
-    api = add(groups, "api", cmd_api, "serve the HTTP API for agencies and upper-level systems", json_flag=False)
+    api = add(groups, "api", cmd_api, "chạy HTTP API cho các cơ quan và hệ thống cấp trên", json_flag=False)
     api.add_argument("--host", default="127.0.0.1")
     api.add_argument("--port", type=int, default=8080)
-    account = groups.add_parser("account", help="accounts").add_subparsers(dest="command", required=True)
-    password = add(account, "set-password", cmd_account_set_password, "set a password (read from stdin)")
+    account = groups.add_parser("account", help="tài khoản").add_subparsers(dest="command", required=True)
+    password = add(account, "set-password", cmd_account_set_password, "đặt mật khẩu (đọc từ đầu vào chuẩn)")
     password.add_argument("email")

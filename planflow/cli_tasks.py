@@ -14,13 +14,17 @@ STEP_OPTIONS: dict[str, list[tuple[str, list[str], dict[str, Any]]]] = {
     "acknowledge": [("note", ["--note"], {"default": ""})],
     "request-coordination": [
         ("message", ["--message"], {"default": ""}),
-        ("agencies", ["--agency"], {"action": "append", "help": "only this coordinating agency (repeatable)"}),
+        ("agencies", ["--agency"], {"action": "append", "help": "chỉ cơ quan phối hợp này (có thể lặp lại)"}),
     ],
     "give-input": [("text", ["--text"], {"required": True})],
     "submit": [
         ("result", ["--result"], {"required": True}),
-        ("evidence", ["--evidence"], {"action": "append", "help": "link or file name (repeatable)"}),
-        ("kpi_values", ["--kpi"], {"action": "append", "help": "NAME=NUMBER (repeatable)"}),
+        (
+            "evidence",
+            ["--evidence"],
+            {"action": "append", "help": "đường dẫn hoặc tên tệp minh chứng (có thể lặp lại)"},
+        ),
+        ("kpi_values", ["--kpi"], {"action": "append", "help": "TÊN=SỐ (có thể lặp lại)"}),
     ],
     "report-progress": [("period", ["--period"], {"required": True}), ("text", ["--text"], {"required": True})],
     "review": [
@@ -29,7 +33,7 @@ STEP_OPTIONS: dict[str, list[tuple[str, list[str], dict[str, Any]]]] = {
     ],
     "request-explanation": [
         ("reason", ["--reason"], {"required": True}),
-        ("failing", ["--failing"], {"action": "store_true", "help": "the result fails its KPI"}),
+        ("failing", ["--failing"], {"action": "store_true", "help": "kết quả không đạt chỉ tiêu"}),
     ],
     "submit-explanation": [("text", ["--text"], {"required": True})],
     "decide-explanation": [
@@ -50,6 +54,24 @@ STEP_OPTIONS: dict[str, list[tuple[str, list[str], dict[str, Any]]]] = {
         ("comment", ["--comment"], {"default": ""}),
     ],
     "cancel": [("reason", ["--reason"], {"required": True})],
+}
+
+
+STEP_LABELS_VI = {
+    "assign": "giao nhiệm vụ",
+    "acknowledge": "tiếp nhận",
+    "request-coordination": "đề nghị phối hợp",
+    "give-input": "gửi ý kiến phối hợp",
+    "submit": "nộp kết quả",
+    "report-progress": "báo cáo tiến độ kỳ",
+    "review": "duyệt hoặc trả lại kết quả",
+    "request-explanation": "yêu cầu giải trình",
+    "submit-explanation": "nộp giải trình",
+    "decide-explanation": "quyết định về giải trình",
+    "request-extension": "đề nghị gia hạn",
+    "decide-extension": "quyết định gia hạn",
+    "set-deadline": "cập nhật thời hạn cấp trên ấn định",
+    "cancel": "hủy nhiệm vụ",
 }
 
 
@@ -150,23 +172,23 @@ def cmd_task_classify(args: argparse.Namespace) -> int:
 
 def add_task_commands(groups: Any, add: Any) -> None:
     """Register `planflow task <step>` and `planflow task show`."""
-    steps = groups.add_parser("task", help="one step of a task's life").add_subparsers(dest="step", required=True)
+    steps = groups.add_parser("task", help="một bước của nhiệm vụ").add_subparsers(dest="step", required=True)
     for step, options in STEP_OPTIONS.items():
-        parser = add(steps, step, cmd_task_step, f"{step} (runs the task-{step} flow)")
+        parser = add(steps, step, cmd_task_step, f"{STEP_LABELS_VI.get(step, step)} (chạy luồng task-{step})")
         parser.add_argument("plan")
         parser.add_argument("number", nargs="?" if step == "assign" else None)
-        parser.add_argument("--as", dest="actor", required=True, help="e-mail of the person acting")
-        parser.add_argument("--key", help="idempotency key: the same key never acts twice")
-        parser.add_argument("--at", type=moment, help="moment of the move (ISO 8601; default now)")
+        parser.add_argument("--as", dest="actor", required=True, help="thư điện tử của người thực hiện")
+        parser.add_argument("--key", help="khóa chống lặp: cùng khóa không thực hiện hai lần")
+        parser.add_argument("--at", type=moment, help="thời điểm thao tác (ISO 8601; mặc định bây giờ)")
         if step == "assign":
-            parser.add_argument("--all", action="store_true", help="assign every not-yet-assigned task of the plan")
+            parser.add_argument("--all", action="store_true", help="giao mọi nhiệm vụ chưa giao của kế hoạch")
         for dest, flags, extra in options:
             parser.add_argument(*flags, dest=dest, **extra)
-    classify = add(steps, "classify", cmd_task_classify, "mark a task 'mật' (classified) or, with --off, not")
+    classify = add(steps, "classify", cmd_task_classify, "đánh dấu nhiệm vụ 'mật' (hoặc bỏ đánh dấu với --off)")
     classify.add_argument("plan")
     classify.add_argument("number")
-    classify.add_argument("--as", dest="actor", required=True, help="e-mail of the secretariat member")
-    classify.add_argument("--off", action="store_true", help="no longer classified")
-    show = add(steps, "show", cmd_task_show, "a task with its history")
+    classify.add_argument("--as", dest="actor", required=True, help="thư điện tử của cán bộ Văn phòng")
+    classify.add_argument("--off", action="store_true", help="bỏ đánh dấu mật")
+    show = add(steps, "show", cmd_task_show, "một nhiệm vụ và lịch sử của nó")
     show.add_argument("plan")
     show.add_argument("number")
