@@ -36,6 +36,7 @@ from models.org import Person
 from models.plan_queries import task_view
 from models.reporting import CATEGORIES
 from models.task_history import task_history
+from models.undelivered import undelivered
 from models.urgency import URGENCY_LABELS_VI, Urgency, urgency
 from models.workflow import ACTION_LABELS_VI, STATUS_LABELS_VI, Action, TaskStatus
 from runtime.environment import get_database
@@ -82,6 +83,7 @@ FIELD_LABELS = {
     "reason": "Lý do",
     "failing": "Kết quả không đạt chỉ tiêu",
     "new_due_date": "Hạn mới",
+    "related": "Các cơ quan thay cho 'các cơ quan liên quan' (cách nhau bằng dấu ;)",
 }
 URGENCY_ORDER = [Urgency.OVERDUE, Urgency.DUE_SOON, Urgency.IN_TIME, Urgency.NO_DATE, Urgency.CLOSED]
 
@@ -178,10 +180,19 @@ def my_tasks(request: Request, who: Who) -> Response:
             )
         rows.sort(key=lambda row: (URGENCY_ORDER.index(row["urgency"]), row["task"].due_date or today))
         counts = {state: sum(1 for r in rows if r["urgency"] is state) for state in URGENCY_ORDER}
+        office = is_secretariat(who.person)
+        failures = undelivered(session, organization_id=who.person.organization_id) if office else []
         return _page(
             request,
             "tasks.html",
-            {"who": who, "rows": rows, "counts": counts, "labels": URGENCY_LABELS_VI, "today": today},
+            {
+                "who": who,
+                "rows": rows,
+                "counts": counts,
+                "labels": URGENCY_LABELS_VI,
+                "today": today,
+                "undelivered": failures,
+            },
         )
 
 
@@ -293,6 +304,10 @@ def _payload(action: Action, form: Any, references: list[str]) -> dict[str, Any]
             payload[name] = references
         elif name == "failing":
             payload[name] = form.get(name) == "on"
+        elif name == "related":
+            names = [part.strip() for part in str(form.get(name, "")).split(";") if part.strip()]
+            if names:
+                payload[name] = names
         elif name in FIELD_LABELS:
             value = str(form.get(name, "")).strip()
             if value or name in required:

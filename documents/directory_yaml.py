@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from models.directory import AgencyEntry, DirectoryError, DirectoryFile, PersonEntry
+from models.directory import AgencyEntry, DirectoryError, DirectoryFile, GroupEntry, PersonEntry
 from models.safe_yaml import UnsafeYamlError, load_plain_yaml
 
 
@@ -33,9 +33,15 @@ class _Person(_Strict):
     standing_committee: bool = False
 
 
+class _Group(_Strict):
+    name: str
+    members: list[str] = Field(min_length=1)
+
+
 class _Directory(_Strict):
     organization: str
     agencies: list[_Agency] = Field(default_factory=list)
+    groups: list[_Group] = Field(default_factory=list)
     people: list[_Person] = Field(default_factory=list)
 
 
@@ -53,4 +59,5 @@ def read_directory(path: Path) -> DirectoryFile:
         organization=parsed.organization,
         agencies=[AgencyEntry(**a.model_dump()) for a in parsed.agencies],
         people=[PersonEntry(**p.model_dump()) for p in parsed.people],
+        groups=[GroupEntry(**g.model_dump()) for g in parsed.groups],
     )

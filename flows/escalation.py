@@ -10,7 +10,13 @@ from prefect import flow, get_run_logger
 from flows.reports import compile_report
 from models.calendar import VIETNAM, local_date
 from runtime.prefect_run import label_current_run
-from tasks.notify import advance_review_cycles, drain_outbox, remove_unreferenced_evidence, sweep_open_tasks
+from tasks.notify import (
+    advance_review_cycles,
+    drain_outbox,
+    remove_unreferenced_evidence,
+    sweep_open_tasks,
+    tell_secretariat_of_undelivered,
+)
 
 
 @flow(name="escalation-sweep", flow_run_name="sweep {as_of}")
@@ -25,6 +31,7 @@ def escalation_sweep(as_of: date | None = None) -> dict[str, Any]:
     for failure in result["failures"]:  # the others were chased; these need a person to look at their data
         get_run_logger().error("Sweep %s: %s not chased: %s", day, failure["organization"], failure["error"])
     result["evidence_removed"] = remove_unreferenced_evidence()
+    result["undelivered_digests"] = tell_secretariat_of_undelivered(day, now)
     cycles = advance_review_cycles(day, now)
     result.update(cycles)
     for closed in cycles["cycles_closed"]:  # a closed review cycle ends with its report

@@ -54,23 +54,36 @@ def assign_task(
     plan: str,
     task: str,
     actor: str,
+    related: list[str] | None = None,
     idempotency_key: str | None = None,
     at: datetime | None = None,
     expected_version: int | None = None,
 ) -> dict[str, Any]:
-    """The secretariat assigns a task to its lead agency."""
-    return _move("assign", Action.ASSIGN, plan, task, actor, {}, idempotency_key, at, expected_version)
+    """The secretariat assigns a task to its lead agency, naming the agencies behind "các cơ quan liên quan"
+    when the directory does not."""
+    payload = {"related": related} if related else {}
+    return _move("assign", Action.ASSIGN, plan, task, actor, payload, idempotency_key, at, expected_version)
 
 
 @flow(name="plan-assign-all", flow_run_name="assign all {plan}")
-def assign_plan(plan: str, actor: str, at: datetime | None = None) -> dict[str, Any]:
-    """The secretariat assigns every task of an imported plan at once (one run, one transaction)."""
+def assign_plan(plan: str, actor: str, at: datetime | None = None, related: list[str] | None = None) -> dict[str, Any]:
+    """The secretariat assigns every task of an imported plan at once (one run, one transaction); `related` names
+    the agencies behind "các cơ quan liên quan" where the directory does not."""
     label_current_run(f"assign all {plan}", [f"plan:{plan}", "step:assign"])
-    results = assign_plan_tasks(plan, actor, f"flow-run:{flow_run.id}", at)
-    assigned = sum(1 for r in results if not r.repeated)
-    notified = sum(r.notifications for r in results if not r.repeated)
-    get_run_logger().info("Assigned %d tasks of %s; %d notifications queued", assigned, plan, notified)
-    return {"plan": plan, "assigned": assigned, "notifications": notified, "tasks": [r.task_number for r in results]}
+    outcome = assign_plan_tasks(plan, actor, f"flow-run:{flow_run.id}", at, related)
+    made = [r for r in outcome.moves if not r.repeated]
+    notified = sum(r.notifications for r in made)
+    logger = get_run_logger()
+    logger.info("Assigned %d tasks of %s; %d notifications queued", len(made), plan, notified)
+    for number, reason in outcome.refused.items():
+        logger.warning("Task %s/%s not assigned: %s", plan, number, reason)
+    return {
+        "plan": plan,
+        "assigned": len(made),
+        "notifications": notified,
+        "tasks": [r.task_number for r in outcome.moves],
+        "refused": outcome.refused,
+    }
 
 
 @flow(name="task-acknowledge", flow_run_name="acknowledge {plan}/{task}")

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from models.directory import roles_of
 from models.lifecycle import TaskNotFoundError, load_task
-from models.org import AgencyKind, Person
+from models.org import Agency, AgencyKind, Person
 from models.plan import Plan, PlanTask, PlanTaskCoordinator
 from models.workflow import TRANSITIONS, Action, TaskStatus, allowed_actions
 
@@ -22,9 +22,9 @@ def visible_tasks(session: Session, person: Person) -> list[tuple[PlanTask, str]
         .join(Plan, PlanTask.plan_id == Plan.id)
         .where(Plan.organization_id == person.organization_id)
         .options(
-            selectinload(PlanTask.lead_agency),
+            selectinload(PlanTask.lead_agency).selectinload(Agency.members),
             selectinload(PlanTask.leaders),
-            selectinload(PlanTask.coordinators).selectinload(PlanTaskCoordinator.agency),
+            selectinload(PlanTask.coordinators).selectinload(PlanTaskCoordinator.agency).selectinload(Agency.members),
             selectinload(PlanTask.section),
             selectinload(PlanTask.plan),
         )

@@ -7,14 +7,14 @@ whether they sit on the Standing Committee.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.agency_names import agency_key, agency_kind, display_name, normalize_leader, split_agencies
+from models.agency_groups import covers, declare_group, refresh_groups
+from models.agency_names import agency_key, agency_kind, display_name, normalize_leader
 from models.audit import record_event
 from models.errors import InvalidInputError, NotFoundError
 from models.org import Agency, AgencyKind, Organization, Person
@@ -58,12 +58,21 @@ class PersonEntry:
 
 
 @dataclass
+class GroupEntry:
+    """A group the plans name ("Các Ban Đảng", "Các cơ quan liên quan") and the agencies it stands for."""
+
+    name: str
+    members: list[str] = field(default_factory=list)
+
+
+@dataclass
 class DirectoryFile:
-    """One organization's agencies and people."""
+    """One organization's agencies, groups and people."""
 
     organization: str
     agencies: list[AgencyEntry] = field(default_factory=list)
     people: list[PersonEntry] = field(default_factory=list)
+    groups: list[GroupEntry] = field(default_factory=list)
 
 
 def load_directory(session: Session, *, directory: DirectoryFile, actor: str, now: datetime) -> dict[str, int]:
@@ -83,6 +92,7 @@ def load_directory(session: Session, *, directory: DirectoryFile, actor: str, no
         agency.email, agency.phone, agency.webhook_url = entry.email, entry.phone, entry.webhook_url
     for person_entry in directory.people:
         _apply_person(session, org, agencies, person_entry)
+    _apply_groups(session, org, agencies, directory.groups)
     record_event(
         session,
         actor=actor,
@@ -90,9 +100,32 @@ def load_directory(session: Session, *, directory: DirectoryFile, actor: str, no
         entity_type="organization",
         entity_key=org.code,
         occurred_at=now,
-        details={"agencies": len(directory.agencies), "people": len(directory.people)},
+        details={"agencies": len(directory.agencies), "people": len(directory.people), "groups": len(directory.groups)},
     )
-    return {"agencies": len(directory.agencies), "people": len(directory.people)}
+    return {"agencies": len(directory.agencies), "people": len(directory.people), "groups": len(directory.groups)}
+
+
+def _apply_groups(session: Session, org: Organization, agencies: dict[str, Agency], groups: list[GroupEntry]) -> None:
+    """Declare the file's groups; a group the file no longer lists goes back to what its name says."""
+    declared: set[str] = set()
+    for entry in groups:
+        unknown = [name for name in entry.members if agency_key(name) not in agencies]
+        if unknown or not entry.members:
+            problem = f"thành viên không có trong danh bạ: {', '.join(unknown)}" if unknown else "chưa có thành viên"
+            raise DirectoryError(f"Nhóm '{entry.name}': {problem}.")
+        key = agency_key(entry.name)
+        group = agencies.get(key)
+        if group is None:
+            group = Agency(organization=org, name=display_name(entry.name), name_key=key)
+            session.add(group)
+            agencies[key] = group
+        declare_group(session, group, [agencies[agency_key(name)] for name in entry.members])
+        declared.add(key)
+    for agency in agencies.values():
+        if agency.members_declared and agency.name_key not in declared:
+            agency.members_declared = False
+    session.flush()
+    refresh_groups(session, org.id)
 
 
 def _apply_person(session: Session, org: Organization, agencies: dict[str, Agency], entry: PersonEntry) -> None:
@@ -119,30 +152,6 @@ def find_person(session: Session, email: str) -> Person:
     return person
 
 
-_ALL_BOARDS = ("các ban đảng", "các ban xây dựng đảng", "các ban thành ủy")
-_ANY_UNIT = re.compile(r"^các (?:cơ quan|đơn vị)(?:, đơn vị)?(?: đảng)?(?: có)? liên quan$|^các cơ quan đảng")
-
-
-def covers(named: Agency, unit: Agency, *, open_groups: bool = True) -> bool:
-    """Whether a unit is one of those a plan names: itself, a part of "A và B", or a group.
-
-    "Các Ban Đảng" covers every party board and the inspection committee; "Các cơ quan
-    liên quan" covers every unit of the organization — unless `open_groups` is off (a classified
-    task is seen only by units it names or whose group resolves to them, never by "everyone").
-    """
-    if named.name_key == unit.name_key:
-        return True
-    if named.kind != AgencyKind.GROUP.value:
-        return False
-    parts = [agency_key(part) for part in split_agencies(named.name)] or [named.name_key]
-    for part in parts:
-        if part == unit.name_key or (open_groups and _ANY_UNIT.match(part)):
-            return True
-        if part in _ALL_BOARDS and unit.kind in (AgencyKind.PARTY_BOARD.value, AgencyKind.INSPECTION.value):
-            return True
-    return False
-
-
 def roles_of(person: Person, task: PlanTask, organization_id: int) -> set[Role]:
     """The roles a person holds on a task."""
     roles: set[Role] = set()
@@ -151,29 +160,15 @@ def roles_of(person: Person, task: PlanTask, organization_id: int) -> set[Role]:
     own = person.agency
     if own is not None and own.kind == AgencyKind.SECRETARIAT.value:
         roles.add(Role.SECRETARIAT)
-    if own is not None and task.lead_agency is not None and _leads(task.lead_agency, own):
+    if own is not None and task.lead_agency is not None and covers(task.lead_agency, own):
         roles.add(Role.LEAD)
-    if own is not None and any(covers(c.agency, own, open_groups=not task.classified) for c in task.coordinators):
+    if own is not None and any(covers(c.agency, own) for c in task.coordinators):
         roles.add(Role.COORDINATOR)
     if person.title and agency_key(person.title) in {agency_key(leader.title) for leader in task.leaders}:
         roles.add(Role.LEADER)
     if person.standing_committee:
         roles.add(Role.STANDING_COMMITTEE)
     return roles
-
-
-def _leads(lead: Agency, unit: Agency) -> bool:
-    """A lead named as "A và B" is led by A and B; "Các cơ quan liên quan" leads nobody in particular."""
-    if lead.name_key == unit.name_key:
-        return True
-    if lead.kind != AgencyKind.GROUP.value:
-        return False
-    for part in (agency_key(p) for p in split_agencies(lead.name)):
-        if part == unit.name_key:
-            return True
-        if part in _ALL_BOARDS and unit.kind in (AgencyKind.PARTY_BOARD.value, AgencyKind.INSPECTION.value):
-            return True
-    return False
 
 
 SYSTEM_NAME = "planflow (tự động)"

@@ -29,6 +29,7 @@ from sqlalchemy import (
     cast,
     exists,
     false,
+    func,
     literal,
     or_,
     select,
@@ -43,7 +44,7 @@ from models.calendar import VIETNAM, add_working_days, is_working_day, period_bo
 from models.db import insert_new_only
 from models.deadlines import DeadlineKind
 from models.escalation_policy import EscalationPolicy, policies_for
-from models.org import Agency, AgencyKind, Organization, Person
+from models.org import Agency, AgencyKind, Organization, Person, agency_members
 from models.outbox import Notification
 from models.plan import Plan, PlanTask, PlanTaskLeader
 from models.records import ProgressReport
@@ -459,11 +460,20 @@ def _fired(sweep_id: str, scope: Any, group: str, agency_id: Any, person_id: Any
 def _recipients(sweep_id: str, scope: Any) -> list[tuple[str, Select[Any]]]:
     """(agency|person, rows of escalation × recipient) for each recipient group of the policy."""
     none = literal(None, BigId)
-    lead = _fired(sweep_id, scope, "lead_agency", PlanTask.lead_agency_id, none).where(
-        PlanTask.lead_agency_id.is_not(None)
+    # a group lead ("Các Ban Đảng và Văn phòng Đảng ủy") is each of its members; one nobody resolved stays itself,
+    # so its message fails as undeliverable where the secretariat sees it
+    member = agency_members.c.member_id
+    lead_unit = func.coalesce(member, PlanTask.lead_agency_id)
+    lead_members = agency_members.c.group_id == PlanTask.lead_agency_id
+    lead = (
+        _fired(sweep_id, scope, "lead_agency", lead_unit, none)
+        .outerjoin(agency_members, lead_members)
+        .where(PlanTask.lead_agency_id.is_not(None))
     )
-    head = _fired(sweep_id, scope, "lead_agency_head", none, Person.id).join(
-        Person, and_(Person.agency_id == PlanTask.lead_agency_id, Person.is_agency_head.is_(True))
+    head = (
+        _fired(sweep_id, scope, "lead_agency_head", none, Person.id)
+        .outerjoin(agency_members, lead_members)
+        .join(Person, and_(Person.agency_id == lead_unit, Person.is_agency_head.is_(True)))
     )
     leaders = (
         _fired(sweep_id, scope, "leaders_in_charge", none, Person.id)

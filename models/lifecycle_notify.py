@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.agency_groups import recipients_of
 from models.agency_names import agency_key
 from models.directory import agency_head
 from models.org import Agency, AgencyKind, Person
@@ -67,10 +68,10 @@ def secretariat_of(session: Session, organization_id: int) -> Agency | None:
 
 def _recipients(session: Session, task: PlanTask, organization_id: int, who: str, moved_at: Any) -> list[Recipient]:
     if who == LEAD:
-        return [Recipient(agency_id=task.lead_agency_id)] if task.lead_agency_id else []
+        return [Recipient(agency_id=unit.id) for unit in _units(task.lead_agency)]
     if who == LEAD_HEAD:
-        head = agency_head(session, task.lead_agency)
-        return [Recipient(person_id=head.id)] if head else []
+        heads = [agency_head(session, unit) for unit in _units(task.lead_agency)]
+        return [Recipient(person_id=head.id) for head in heads if head is not None]
     if who == SECRETARIAT:
         office = secretariat_of(session, organization_id)
         return [Recipient(agency_id=office.id)] if office else []
@@ -92,8 +93,20 @@ def _recipients(session: Session, task: PlanTask, organization_id: int, who: str
                 CoordinationRequest.task_id == task.id, CoordinationRequest.requested_at == moved_at
             )
         )
-        return sorted({Recipient(agency_id=r.agency_id) for r in requests}, key=lambda r: r.key)
+        lead = {unit.id for unit in _units(task.lead_agency)}  # a group may hold the lead itself: not asked
+        return sorted(
+            {Recipient(agency_id=unit.id) for r in requests for unit in _units(r.agency) if unit.id not in lead},
+            key=lambda r: r.key,
+        )
     raise ValueError(f"unknown recipient group {who}")
+
+
+def _units(agency: Agency | None) -> list[Agency]:
+    """The units that hear of what is addressed to an agency; a group nobody resolved is kept, so its message
+    fails as undeliverable and the secretariat sees it, instead of vanishing."""
+    if agency is None:
+        return []
+    return recipients_of(agency) or [agency]
 
 
 def queue_move_notifications(

@@ -16,13 +16,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from models.agency_groups import covers, is_unresolved
 from models.agency_names import agency_key
 from models.calendar import OutOfHorizonError, within_horizon
 from models.deadlines import DeadlineKind
-from models.directory import agency_head, covers
+from models.directory import agency_head
 from models.errors import PlanflowError
 from models.org import Agency, Person
-from models.plan import PlanTask
+from models.plan import PlanTask, PlanTaskCoordinator
 from models.records import (
     CoordinationInput,
     CoordinationRequest,
@@ -435,12 +436,58 @@ def _apply_set_deadline(ctx: StepContext) -> None:
 
 
 def _check_assign(ctx: StepContext) -> None:
-    if ctx.task.lead_agency is None:
+    lead = ctx.task.lead_agency
+    if lead is None:
         raise InvalidMoveError("Nhiệm vụ chưa có cơ quan chủ trì nên chưa thể giao (chưa rõ trách nhiệm).")
+    if is_unresolved(lead):
+        raise InvalidMoveError(
+            f"Cơ quan chủ trì '{lead.name}' là một nhóm chưa rõ gồm những cơ quan nào: "
+            "khai báo nhóm này trong danh bạ (mục groups, 'planflow org load') rồi giao lại."
+        )
+    unresolved = [c.agency.name for c in ctx.task.coordinators if is_unresolved(c.agency)]
+    if unresolved and not _related_agencies(ctx):
+        raise InvalidMoveError(
+            f"Nhiệm vụ {ctx.task.number} giao phối hợp cho '{', '.join(unresolved)}' nhưng chưa rõ là những cơ quan "
+            "nào: nêu tên các cơ quan khi giao (--related 'Ban A; Ban B') hoặc khai báo nhóm này trong danh bạ "
+            "(mục groups)."
+        )
+
+
+def _related_agencies(ctx: StepContext) -> list[Agency]:
+    """The agencies the secretariat names for "các cơ quan liên quan" when it assigns (each one in the directory)."""
+    names = [str(name).strip() for name in ctx.payload.get("related") or [] if str(name).strip()]
+    if not names:
+        return []
+    if "related" not in ctx.seen:
+        organization_id = ctx.task.plan.organization_id
+        known = {
+            a.name_key: a
+            for a in ctx.session.scalars(
+                select(Agency).where(
+                    Agency.organization_id == organization_id, Agency.name_key.in_([agency_key(n) for n in names])
+                )
+            )
+        }
+        unknown = [n for n in names if agency_key(n) not in known]
+        if unknown:
+            raise InvalidMoveError(f"Không có trong danh bạ: {', '.join(unknown)}.")
+        ctx.seen["related"] = list({agency_key(n): known[agency_key(n)] for n in names}.values())
+    related: list[Agency] = ctx.seen["related"]
+    return related
 
 
 def _apply_assign(ctx: StepContext) -> None:
     ctx.task.assigned_at = ctx.now
+    related = _related_agencies(ctx)
+    if not related:
+        return
+    kept = [c for c in ctx.task.coordinators if not is_unresolved(c.agency)]
+    present = {c.agency_id for c in kept}
+    added = [
+        PlanTaskCoordinator(agency_id=agency.id, agency=agency, position=len(kept) + offset)
+        for offset, agency in enumerate(a for a in related if a.id not in present)
+    ]
+    ctx.task.coordinators = kept + added
 
 
 def _check_reject(ctx: StepContext) -> None:

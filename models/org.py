@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
+from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from models.base import Base, BigId, Timestamped
@@ -63,8 +63,25 @@ class Agency(Timestamped, Base):
     email: Mapped[str | None] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(50))
     webhook_url: Mapped[str | None] = mapped_column(Text)
+    # a group whose members the directory file lists (not derived from its name)
+    members_declared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     organization: Mapped[Organization] = relationship(back_populates="agencies")
+    # a group's member agencies, as the directory file lists them ("Các Ban Đảng": the party boards)
+    members: Mapped[list[Agency]] = relationship(
+        secondary="agency_members",
+        primaryjoin="Agency.id == agency_members.c.group_id",
+        secondaryjoin="Agency.id == agency_members.c.member_id",
+        order_by="Agency.name",
+    )
+
+
+agency_members = Table(
+    "agency_members",
+    Base.metadata,
+    Column("group_id", ForeignKey("agencies.id", ondelete="CASCADE"), primary_key=True),
+    Column("member_id", ForeignKey("agencies.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
 
 
 class Person(Timestamped, Base):

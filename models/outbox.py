@@ -46,6 +46,7 @@ class Notification(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
     claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     channel: Mapped[str | None] = mapped_column(String(20))
+    reported_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # undeliverable: told in a daily digest
 
 
 def queue_notification(

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from models.agency_groups import refresh_groups
 from models.agency_names import agency_key, agency_kind, display_name
 from models.audit import record_event
 from models.deadlines import parse_deadline
@@ -71,6 +72,7 @@ def save_plan(session: Session, *, document: PlanDocument, actor: str, now: date
     added, updated, removed = _sync_tasks(session, plan, document, sections, agencies)
     _sync_indicators(plan, document)
     session.flush()
+    refresh_groups(session, organization.id)  # the plan may name new units or groups
     record_event(
         session,
         actor=actor,

@@ -24,6 +24,7 @@ OWN_TEMPLATES = {
     "upstream_check",
     "report_compiled",
     "classified_notice",
+    "undelivered_digest",
 }
 
 

@@ -233,7 +233,10 @@ def cmd_org_load(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"organization": directory.organization, **counts})
     else:
-        print(f"Đã nạp danh bạ {directory.organization}: {counts['agencies']} cơ quan, {counts['people']} người.")
+        print(
+            f"Đã nạp danh bạ {directory.organization}: {counts['agencies']} cơ quan, {counts['groups']} nhóm, "
+            f"{counts['people']} người."
+        )
     return 0
 
 
@@ -253,6 +256,11 @@ def cmd_status(args: argparse.Namespace) -> int:
     )
     outbox = database["outbox"]
     print(f"Hộp thư đi: {outbox['pending']} chờ gửi, {outbox['failed']} lỗi, {outbox['sent']} đã gửi")
+    if report["undelivered"]:
+        print("Thông báo không gửi được (người nhận chưa biết, Văn phòng cần báo tin):")
+        for failure in report["undelivered"]:
+            where = f"{failure['organization']} · {failure['recipient']}"
+            print(f"  {where}: {failure['messages']} thông báo — {failure['reason']}")
     print(f"Prefect: {prefect['api'] or '—'} {'hoạt động' if prefect['healthy'] else 'không trả lời'}")
     for deployment in prefect.get("deployments", []):
         schedule = ", ".join(str(s) for s in deployment["schedules"]) or "theo yêu cầu"

@@ -6,11 +6,20 @@ import argparse
 from datetime import datetime
 from typing import Any
 
-from planflow.cli_common import UserError, day, finite_number, moment, print_json
+from planflow.cli_common import UserError, agency_list, day, finite_number, moment, print_json
 
 # step → its own options (dest, flags, argparse options); every step also takes --as, --key, --at.
 STEP_OPTIONS: dict[str, list[tuple[str, list[str], dict[str, Any]]]] = {
-    "assign": [],
+    "assign": [
+        (
+            "related",
+            ["--related"],
+            {
+                "type": agency_list,
+                "help": "các cơ quan thay cho 'các cơ quan liên quan', cách nhau bằng dấu ';' ('Ban A; Ban B')",
+            },
+        )
+    ],
     "acknowledge": [("note", ["--note"], {"default": ""})],
     "request-coordination": [
         ("message", ["--message"], {"default": ""}),
@@ -98,9 +107,12 @@ def cmd_task_step(args: argparse.Namespace) -> int:
 
     at = args.at
     if args.step == "assign" and args.all:
-        result = run_flow(assign_plan, plan=args.plan, actor=args.actor, at=at)
+        result = run_flow(assign_plan, plan=args.plan, actor=args.actor, at=at, related=args.related)
         _print(args, result, f"Đã giao {result['assigned']} nhiệm vụ của {args.plan}.")
-        return 0
+        if not args.json:
+            for number, reason in result["refused"].items():
+                print(f"  Chưa giao nhiệm vụ {number}: {reason}")
+        return 1 if result["refused"] else 0  # like lint findings: done, with something to look at
     if not args.number:
         raise UserError("Cần số thứ tự nhiệm vụ (hoặc --all khi giao cả kế hoạch).")
     parameters: dict[str, Any] = {"plan": args.plan, "task": args.number, "actor": args.actor, "at": at}

@@ -150,7 +150,7 @@ def service_record(api_url: str, portal_url: str | None) -> Iterator[None]:
 
 
 def _serve_with_server(database_url: str) -> None:
-    with prefect_server() as api_url, portal_server(api_url) as portal_url, service_record(api_url, portal_url):
+    with prefect_server() as api_url, portal_server(api_url) as portal_url:
         ui_url = api_url.removesuffix("/api")
         from prefect import serve as prefect_serve
 
@@ -166,4 +166,5 @@ def _serve_with_server(database_url: str) -> None:
         if portal_url:
             print(f"Cổng nhiệm vụ cho các cơ quan và HTTP API: {portal_url}  (/docs: OpenAPI)", flush=True)
         print(f"Cơ sở dữ liệu: {database_url}", flush=True)
-        prefect_serve(*all_deployments(), print_starting_message=False)
+        with service_record(api_url, portal_url):  # written once the sample plan is in, so "ready" means usable
+            prefect_serve(*all_deployments(), print_starting_message=False)

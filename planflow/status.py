@@ -42,6 +42,14 @@ def sweep_status() -> dict[str, Any] | None:
         return {"as_of": last.as_of.isoformat(), "started_at": last.started_at.isoformat(), "failures": last.failures}
 
 
+def undelivered_status() -> list[dict[str, Any]]:
+    """Recipients the outbox could not reach (no address, refused): the secretariat must tell them itself."""
+    from models.undelivered import undelivered
+
+    with get_database().session() as session:
+        return [failure.to_dict() for failure in undelivered(session, limit=20)]
+
+
 def webhook_status(secret_configured: bool) -> dict[str, Any]:
     """Agencies reached by webhook, and whether messages to them can go out (never unsigned)."""
     with get_database().session() as session:
@@ -94,4 +102,5 @@ def status() -> dict[str, Any]:
         "smtp": settings.smtp_host or None,
         "webhook": webhook_status(settings.webhook_secret is not None),
         "sweep": sweep_status(),
+        "undelivered": undelivered_status(),
     }

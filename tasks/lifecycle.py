@@ -8,9 +8,8 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from documents.plan_text import slugify
-from models.lifecycle import MoveRequest, MoveResult, apply_move, apply_move_once, load_task
-from models.plan_queries import get_plan
-from models.workflow import Action, TaskStatus
+from models.lifecycle import MoveRequest, MoveResult, apply_move_once, load_task
+from models.plan_assignment import PlanAssignment, assign_whole_plan
 from runtime.environment import get_database
 from tasks.retry import database_hiccup
 
@@ -22,19 +21,12 @@ def apply_task_move(request: MoveRequest, at: datetime | None = None) -> MoveRes
 
 
 @task(name="assign-plan-tasks", cache_policy=NO_CACHE, retries=2, retry_condition_fn=database_hiccup)
-def assign_plan_tasks(plan_code: str, actor: str, key_prefix: str, at: datetime | None = None) -> list[MoveResult]:
-    """Assign every not-yet-assigned task of a plan, all in one transaction."""
-    now = at or datetime.now(UTC)
+def assign_plan_tasks(
+    plan_code: str, actor: str, key_prefix: str, at: datetime | None = None, related: list[str] | None = None
+) -> PlanAssignment:
+    """Assign every not-yet-assigned task of a plan, all in one transaction; refused tasks are listed."""
     with get_database().transaction() as session:
-        numbers = [t.number for t in get_plan(session, plan_code).tasks if t.status == TaskStatus.IMPORTED.value]
-        return [
-            apply_move(
-                session,
-                MoveRequest(plan_code, number, Action.ASSIGN, actor, {}, idempotency_key=f"{key_prefix}:{number}"),
-                now=now,
-            )
-            for number in numbers
-        ]
+        return assign_whole_plan(session, plan_code, actor, key_prefix, now=at or datetime.now(UTC), related=related)
 
 
 @task(name="describe-task", cache_policy=NO_CACHE)

@@ -72,6 +72,15 @@ def advance_review_cycles(as_of: date, now: datetime) -> dict[str, Any]:
     return {"cycle_reminders": reminded, "cycles_closed": [f"{org}/{period}" for org, period in closed]}
 
 
+@task(name="tell-secretariat-of-undelivered", cache_policy=NO_CACHE, retries=2, retry_condition_fn=database_hiccup)
+def tell_secretariat_of_undelivered(as_of: date, now: datetime) -> int:
+    """Each Văn phòng hears once a day of the messages that could not reach their recipient."""
+    from models.undelivered import queue_undelivered_digests
+
+    with get_database().transaction() as session:
+        return queue_undelivered_digests(session, day=as_of, now=now)
+
+
 @task(name="remove-unreferenced-evidence", cache_policy=NO_CACHE)
 def remove_unreferenced_evidence() -> int:
     """Uploads that no submission named within a day are deleted (a refused or abandoned move's files)."""

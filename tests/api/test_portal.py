@@ -151,3 +151,27 @@ def test_the_explanation_form_appears_when_one_is_asked_for(client: TestClient) 
     empty = lead.post(TASK, data={"key": form_key(lead_page), "action": "submit_explanation", "text": ""})
     assert empty.status_code in (409, 422)  # already explained: refused, and said so on the page
     assert "Không thực hiện được" in empty.text
+
+
+def test_the_secretariat_sees_the_messages_that_reached_no_one(client: TestClient, planflow_env: Database) -> None:
+    from sqlalchemy import update
+
+    from models.lifecycle import MoveRequest, apply_move
+    from models.org import Agency
+    from models.workflow import Action
+    from notifications.channels import SmtpConfig, WebhookConfig
+    from notifications.delivery import Channels, deliver_pending
+    from tests.notifications.conftest import free_port
+    from tests.time import NOW
+
+    with planflow_env.transaction() as session:
+        session.execute(update(Agency).where(Agency.name == "Công an phường").values(email=None))
+        apply_move(session, MoveRequest("vinh-tuy-2026", "42", Action.ASSIGN, OFFICE), now=NOW)
+    nowhere = Channels(
+        smtp=SmtpConfig(host="127.0.0.1", port=free_port(), sender="vp@x.example"),
+        webhook=WebhookConfig(secret="k", timeout=1),
+    )
+    assert deliver_pending(planflow_env, nowhere, now=NOW).failed == 1
+    office_page = logged_in(OFFICE).get("/portal").text
+    assert 'id="undelivered"' in office_page and "Công an phường" in office_page
+    assert 'id="undelivered"' not in logged_in(LEAD).get("/portal").text  # only the secretariat is told

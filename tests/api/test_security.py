@@ -4,6 +4,7 @@ a classified task coordinated by "Các cơ quan liên quan". Each is refused or 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 from urllib.parse import quote
@@ -12,14 +13,17 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from documents.directory_yaml import read_directory
 from models.accounts import set_password
 from models.audit import AuditEvent
 from models.classification import set_classified
 from models.db import Database
+from models.directory import load_directory
 from models.lifecycle import MoveRequest, apply_move
 from models.plan import PlanTask
 from models.workflow import Action
 from tests.api.people import LEAD, OFFICE, OUTSIDER, PASSWORD
+from tests.paths import ORGS
 from tests.time import NOW
 
 VT = "vinh-tuy-2026"
@@ -132,13 +136,19 @@ def test_nobody_approves_what_their_own_unit_submitted(client: TestClient, planf
     assert client.post(url, json={"action": "approve"}, headers=deputy).json()["to"] == "approved"
 
 
-def test_a_classified_task_is_not_seen_through_an_open_group(client: TestClient, planflow_env: Database) -> None:
-    """Task 47 names "Các cơ quan liên quan" as coordinator: once classified, only the units it names see it."""
+def test_a_unit_sees_a_task_through_a_group_only_while_the_directory_makes_it_a_member(
+    client: TestClient, planflow_env: Database
+) -> None:
+    """Task 47 names "Các cơ quan liên quan" as coordinator: the directory's members see it, classified or not;
+    once the directory no longer declares the group, nobody is behind it and the unit no longer sees the task."""
     give_passwords(planflow_env, POLICE)
     police = login(client, POLICE)
-    assert client.get(f"/api/tasks/{VT}/47", headers=police).status_code == 200  # open: every unit helps
     with planflow_env.transaction() as session:
         set_classified(session, plan_code=VT, number="47", classified=True, actor_email=OFFICE, now=NOW)
+    assert client.get(f"/api/tasks/{VT}/47", headers=police).status_code == 200  # a declared member
+    directory = dataclasses.replace(read_directory(ORGS / "dang-uy-phuong-vinh-tuy.yaml"), groups=[])
+    with planflow_env.transaction() as session:
+        load_directory(session, directory=directory, actor="test", now=NOW)
     assert client.get(f"/api/tasks/{VT}/47", headers=police).status_code == 404
     assert "47" not in {t["number"] for t in client.get("/api/tasks", headers=police).json()}
     assert client.get(f"/api/tasks/{VT}/47", headers=login(client, LEAD)).status_code == 200  # its lead still does

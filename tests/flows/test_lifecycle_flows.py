@@ -82,7 +82,9 @@ def test_repeated_step_with_the_same_key_acts_once(seeded: Database, capsys: pyt
 
 def test_bulk_assignment_is_one_flow_run(seeded: Database, capsys: pytest.CaptureFixture[str]) -> None:
     result = _cli(capsys, "task", "assign", "hai-phong-2026", "--all", "--as", "cvvp@haiphong.example")
-    assert result["assigned"] == 22 and result["notifications"] == 22
+    # one message per lead unit: seven tasks are led by groups the directory resolves ("Các cơ quan đảng": three
+    # agencies; "Các ban Thành ủy; đảng ủy trực thuộc Thành ủy; …": two boards and two party committees)
+    assert result["assigned"] == 22 and result["notifications"] == 36 and result["refused"] == {}
     listed = _cli(capsys, "tasks", "list", "--plan", "hai-phong-2026", "--status", "assigned")
     assert len(listed) == 22
     waiting = _cli(capsys, "tasks", "list", "--plan", "hai-phong-2026", "--waiting-on", "Ban Tổ chức Thành ủy")

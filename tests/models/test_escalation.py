@@ -113,7 +113,7 @@ def test_a_quarter_of_vinh_tuy_swept_every_day(database: Database) -> None:
     assert totals["progress_reminders"] == 25 and totals["progress_missing"] == 25 and totals["upstream_checks"] == 8
     # Messages: task 5: 2 Standing Committee + lead, explanation → lead + its head = 5; task 15 (one leader): 1+1+3+2;
     # task 17 (two leaders): 1+2+3+2; task 29: 3 reminders + 1+2+3+2; task 56: 3; recurring 25+25; upstream 8.
-    assert outbox_count(database) - before == 5 + 7 + 8 + 11 + 3 + 50 + 8 == 92
+    assert outbox_count(database) - before == 5 + 7 + 8 + 11 + 3 + 50 + 4 + 8 == 96
     with database.session() as session:
         statuses = dict(
             session.execute(

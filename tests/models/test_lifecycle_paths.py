@@ -112,7 +112,10 @@ def test_approved_the_first_time(db: Database) -> None:
     assert walk.notices() == [
         ("task_assigned", "Ban Xây dựng Đảng"),
         ("task_acknowledged", "Văn phòng Đảng ủy"),
-        ("coordination_requested", "Các cơ quan liên quan"),
+        # "Các cơ quan liên quan" is, by the directory, four units; the lead among them is not asked
+        ("coordination_requested", "UBKT Đảng ủy"),
+        ("coordination_requested", "Công an phường"),
+        ("coordination_requested", "Trung tâm HCC"),
         ("coordination_input_given", "Ban Xây dựng Đảng"),
         ("result_submitted", "Văn phòng Đảng ủy"),
         ("result_approved", "Ban Xây dựng Đảng"),

@@ -1,0 +1,44 @@
+"""Assigning a whole plan at once: every task that can be assigned is, and each one that cannot says why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from models.errors import PlanflowError
+from models.lifecycle import MoveRequest, MoveResult, apply_move
+from models.plan_queries import get_plan
+from models.workflow import Action, TaskStatus
+
+
+@dataclass
+class PlanAssignment:
+    """What a whole-plan assignment did: the moves made and the tasks refused with the reason."""
+
+    moves: list[MoveResult] = field(default_factory=list)
+    refused: dict[str, str] = field(default_factory=dict)  # task number → why it was not assigned
+
+
+def assign_whole_plan(
+    session: Session, plan_code: str, actor: str, key_prefix: str, *, now: datetime, related: list[str] | None = None
+) -> PlanAssignment:
+    """Assign every imported task of a plan in one transaction; a task refused (no lead, "các cơ quan liên quan"
+    not resolved) keeps its status and is listed, so one unclear row does not hold back the other 57.
+
+    `related` names the agencies that stand for "các cơ quan liên quan" on every task naming it.
+    """
+    outcome = PlanAssignment()
+    numbers = [t.number for t in get_plan(session, plan_code).tasks if t.status == TaskStatus.IMPORTED.value]
+    payload = {"related": related} if related else {}
+    for number in numbers:
+        request = MoveRequest(
+            plan_code, number, Action.ASSIGN, actor, payload, idempotency_key=f"{key_prefix}:{number}"
+        )
+        try:
+            with session.begin_nested():
+                outcome.moves.append(apply_move(session, request, now=now))
+        except PlanflowError as refused:
+            outcome.refused[number] = str(refused)
+    return outcome
