@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import jinja2
+from babel.numbers import format_decimal
 from fastapi import APIRouter, Cookie, Depends, Form, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -26,18 +27,24 @@ from starlette.datastructures import UploadFile
 from api import reports
 from api.inputs import PathCode, RowId, refuse_control_characters
 from api.moves import MoveRefusedError, payload_fields, required_fields, run_move
+from api.task_query import link, read_query
 from documents import evidence
 from documents.calendar_ics import tasks_calendar
 from models.access import NOT_VISIBLE, can_see, is_secretariat, my_actions, sees, sees_reports, visible_tasks
 from models.accounts import LoginError, form_key, login, logout, person_for_token
 from models.calendar import VIETNAM, local_date
+from models.deadline_words import meaning_vi
+from models.directory import roles_of
+from models.labels import label_vi
 from models.lifecycle import TaskNotFoundError, load_task
 from models.org import Person
 from models.plan_queries import task_view
 from models.reporting import CATEGORIES
 from models.task_history import task_history
+from models.task_list import TAB_LABELS_VI, WINDOW_LABELS_VI, listed, page_of_tasks
 from models.undelivered import undelivered
-from models.urgency import URGENCY_LABELS_VI, Urgency, urgency
+from models.urgency import URGENCY_LABELS_VI, urgency
+from models.waiting import attention_facts
 from models.workflow import ACTION_LABELS_VI, STATUS_LABELS_VI, Action, TaskStatus
 from runtime.environment import get_database
 from runtime.settings import get_settings
@@ -70,7 +77,14 @@ def _status_vi(code: str | None) -> str:
     return STATUS_LABELS_VI[TaskStatus(code)] if code in set(TaskStatus) else ""
 
 
-templates.env.filters.update(local_time=_local_time, day=_day, action_vi=_action_vi, status_vi=_status_vi)
+def _number_vi(value: float | int) -> str:
+    """85.5 as Vietnamese write it: 85,5."""
+    return format_decimal(value, locale="vi_VN")
+
+
+templates.env.filters.update(
+    local_time=_local_time, day=_day, action_vi=_action_vi, status_vi=_status_vi, vi=label_vi, number_vi=_number_vi
+)
 # form fields the portal shows for a move; the API also takes `agencies` and `kpi_values`
 FIELD_LABELS = {
     "note": "Ghi chú",
@@ -85,7 +99,6 @@ FIELD_LABELS = {
     "new_due_date": "Hạn mới",
     "related": "Các cơ quan thay cho 'các cơ quan liên quan' (cách nhau bằng dấu ;)",
 }
-URGENCY_ORDER = [Urgency.OVERDUE, Urgency.DUE_SOON, Urgency.IN_TIME, Urgency.NO_DATE, Urgency.CLOSED]
 
 
 class Visitor:
@@ -163,32 +176,38 @@ def logout_submit(who: Who, key: Annotated[str, Form()]) -> Response:
 
 @router.get("")
 def my_tasks(request: Request, who: Who) -> Response:
-    """My unit's tasks, the most urgent first, coloured by deadline."""
+    """My own work first: tabs (my moves, my unit leading, coordinating, all), filters, search, 20 to a page."""
     today = local_date(datetime.now(UTC))
+    query = read_query(request.query_params)
     with who.session as session:
-        rows: list[dict[str, Any]] = []
-        for task, code in visible_tasks(session, who.person):
-            state = urgency(task.status, task.due_date, today)
-            rows.append(
-                {
-                    "task": task,
-                    "plan": code,
-                    "urgency": state,
-                    "label": URGENCY_LABELS_VI[state],
-                    "status": STATUS_LABELS_VI[TaskStatus(task.status)],
-                }
+        person = who.person
+        visible = visible_tasks(session, person)
+        pending, asked = attention_facts(session, [task for task, _ in visible], person.agency)
+        rows = [
+            listed(
+                task,
+                code,
+                roles_of(person, task, person.organization_id),
+                today,
+                extension_pending=task.id in pending,
+                asked=task.id in asked,
             )
-        rows.sort(key=lambda row: (URGENCY_ORDER.index(row["urgency"]), row["task"].due_date or today))
-        counts = {state: sum(1 for r in rows if r["urgency"] is state) for state in URGENCY_ORDER}
-        office = is_secretariat(who.person)
-        failures = undelivered(session, organization_id=who.person.organization_id) if office else []
+            for task, code in visible
+        ]
+        page = page_of_tasks(rows, query, today)
+        office = is_secretariat(person)
+        failures = undelivered(session, organization_id=person.organization_id) if office else []
         return _page(
             request,
             "tasks.html",
             {
                 "who": who,
-                "rows": rows,
-                "counts": counts,
+                "page": page,
+                "query": query,
+                "link": link,
+                "tabs": TAB_LABELS_VI,
+                "windows": WINDOW_LABELS_VI,
+                "statuses": STATUS_LABELS_VI,
                 "labels": URGENCY_LABELS_VI,
                 "today": today,
                 "undelivered": failures,
@@ -238,6 +257,7 @@ def _task_page(request: Request, who: Visitor, plan: str, number: str, message: 
         "message": message,
         "urgency": state,
         "urgency_label": URGENCY_LABELS_VI[state],
+        "deadline_lines": meaning_vi(view["deadline"]),
     }
     return _page(request, "task.html", context, status)
 

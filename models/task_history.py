@@ -12,6 +12,7 @@ from models.lifecycle import load_task
 from models.plan_queries import task_view
 from models.records import (
     CoordinationInput,
+    CoordinationRequest,
     DeadlineChange,
     Explanation,
     ExtensionRequest,
@@ -62,6 +63,16 @@ def task_history(session: Session, plan_code: str, number: str) -> dict[str, Any
     view["progress_reports"] = [
         {"period": r.period, "version": r.version, "text": r.text, "at": _iso(r.reported_at)}
         for r in rows(ProgressReport)
+    ]
+    view["coordination_requests"] = [
+        {
+            "agency": r.agency.name,
+            "members": [member.name for member in r.agency.members],  # a group's units, each asked
+            "message": r.message,
+            "requested_at": _iso(r.requested_at),
+            "answered_at": _iso(r.answered_at),
+        }
+        for r in rows(CoordinationRequest)
     ]
     view["coordination_inputs"] = [
         {"agency": i.agency.name, "text": i.text, "at": _iso(i.given_at)} for i in rows(CoordinationInput)

@@ -30,6 +30,10 @@ URGENCY_LABELS_VI = {
 }
 
 
+# most urgent first
+URGENCY_ORDER = [Urgency.OVERDUE, Urgency.DUE_SOON, Urgency.IN_TIME, Urgency.NO_DATE, Urgency.CLOSED]
+
+
 def urgency(status: str, due: date | None, today: date) -> Urgency:
     """Overdue after the due day; due soon within 7 working days of it; closed tasks and undated ones apart."""
     if TaskStatus(status) in CLOSED:

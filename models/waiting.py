@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from models.agency_names import agency_key
 from models.deadlines import DeadlineKind
 from models.lifecycle_notify import secretariat_of
-from models.org import Agency
+from models.org import Agency, agency_members
 from models.plan import PlanTask
 from models.records import CoordinationRequest, ExtensionRequest
 from models.workflow import TaskStatus
@@ -82,3 +82,29 @@ def matches(names: list[str], wanted: str) -> bool:
     """Whether a waiting-on list names the unit or title asked for (any spelling)."""
     key = agency_key(wanted)
     return any(agency_key(name) == key for name in names)
+
+
+def attention_facts(session: Session, tasks: Iterable[PlanTask], unit: Agency | None) -> tuple[set[int], set[int]]:
+    """(ids of tasks with an extension request awaiting a decision, ids of tasks whose unanswered coordination
+    request is addressed to this unit or to a group it belongs to) — what "Cần tôi xử lý" needs beyond status."""
+    ids = [t.id for t in tasks]
+    pending = set(
+        session.scalars(
+            select(ExtensionRequest.task_id).where(
+                ExtensionRequest.task_id.in_(ids), ExtensionRequest.decision.is_(None)
+            )
+        )
+    )
+    if unit is None:
+        return pending, set()
+    addressed = select(agency_members.c.group_id).where(agency_members.c.member_id == unit.id)
+    asked = set(
+        session.scalars(
+            select(CoordinationRequest.task_id).where(
+                CoordinationRequest.task_id.in_(ids),
+                CoordinationRequest.answered_at.is_(None),
+                (CoordinationRequest.agency_id == unit.id) | CoordinationRequest.agency_id.in_(addressed),
+            )
+        )
+    )
+    return pending, asked

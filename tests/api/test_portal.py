@@ -175,3 +175,24 @@ def test_the_secretariat_sees_the_messages_that_reached_no_one(client: TestClien
     office_page = logged_in(OFFICE).get("/portal").text
     assert 'id="undelivered"' in office_page and "Công an phường" in office_page
     assert 'id="undelivered"' not in logged_in(LEAD).get("/portal").text  # only the secretariat is told
+
+
+def test_the_task_page_shows_everything_stored_for_the_task(client: TestClient, planflow_env: Database) -> None:
+    from models.lifecycle import MoveRequest, apply_move
+    from models.workflow import Action
+    from tests.time import NOW
+
+    moves = [
+        (Action.ACKNOWLEDGE, {}),
+        (Action.REQUEST_COORDINATION, {"message": "Đề nghị cử cán bộ dự hội nghị quán triệt"}),
+        (Action.SUBMIT, {"result": "Đã tổ chức hội nghị", "kpi_values": {"Tỷ lệ đảng viên dự (%)": 85.5}}),
+    ]
+    with planflow_env.transaction() as session:
+        for action, payload in moves:
+            apply_move(session, MoveRequest("vinh-tuy-2026", "47", action, LEAD, payload), now=NOW)
+    page = logged_in(LEAD).get(TASK).text
+    assert "Đề nghị cử cán bộ dự hội nghị quán triệt" in page and "Công an phường" in page
+    assert "Tỷ lệ đảng viên dự (%)" in page and "85,5" in page
+    meaning = page[page.index('id="deadline-meaning"') :]
+    assert "Hạn hoàn thành</dt><dd>31/12/2026" in meaning
+    assert not re.search(r"\b20\d\d-\d\d-\d\d\b", page)  # no ISO date where a person reads

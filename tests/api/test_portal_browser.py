@@ -97,3 +97,56 @@ def test_lead_submits_with_a_file_and_the_secretariat_approves(portal: str, tmp_
         assert "Vũ Thị Lan" in history and "Phạm Minh Đức" in history
         office.screenshot(path=str(SHOTS / "portal-secretariat-approved.png"), full_page=True)
         browser.close()
+
+
+def _numbers(page: object) -> list[str]:
+    return page.locator("a.task").evaluate_all("cards => cards.map(c => c.dataset.number)")  # type: ignore[attr-defined]
+
+
+def test_each_person_sees_their_own_work_first_and_filters_narrow_it(portal: str, database: Database) -> None:
+    """The lead member's first tab holds only tasks they can act on; the secretariat's holds the review waiting
+    for it; the status filter and the search narrow the list."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from models.lifecycle import MoveRequest, apply_move
+    from models.workflow import Action
+    from tests.time import NOW
+
+    with database.transaction() as session:
+        for action, payload in ((Action.ACKNOWLEDGE, {}), (Action.SUBMIT, {"result": "Đã tổ chức hội nghị"})):
+            apply_move(session, MoveRequest("vinh-tuy-2026", "47", action, LEAD, payload), now=NOW)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        lead = browser.new_context(viewport=PHONE, is_mobile=True).new_page()
+        _log_in(lead, portal, LEAD)
+        expect(lead.locator('.tabs a[aria-current="page"]')).to_contain_text("Cần tôi xử lý")
+        mine = _numbers(lead)
+        assert "47" not in mine  # submitted: it waits on the secretariat now, not on the lead
+        for number in mine:  # every task of the first tab offers the lead a move
+            lead.goto(f"{portal}/portal/tasks/vinh-tuy-2026/{number}")
+            assert lead.locator("form.move").count() > 0, number
+        lead.goto(f"{portal}/portal")
+        lead.locator('.tabs a[data-tab="lead"]').click()
+        led = _numbers(lead)
+        lead.locator('.tabs a[data-tab="coordinating"]').click()
+        assert "47" in led and set(mine) <= set(led) | set(_numbers(lead))
+        lead.screenshot(path=str(SHOTS / "portal-lead-tabs-phone.png"), full_page=True)
+
+        office = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        _log_in(office, portal, OFFICE)
+        office.select_option('select[name="status"]', "submitted")
+        office.get_by_role("button", name="Lọc").click()
+        assert _numbers(office) == ["47"]  # the review waiting for the secretariat
+        expect(office.locator("#counts .total")).to_have_text("1 nhiệm vụ")
+        office.select_option('select[name="status"]', "")
+        office.fill('input[name="q"]', "chuyen doi so")  # without tone marks, as people type on a phone
+        office.get_by_role("button", name="Lọc").click()
+        found = _numbers(office)
+        assert found, "the search finds the digital-transformation tasks"
+        office.locator('.tabs a[data-tab="all"]').click()
+        assert office.locator('input[name="q"]').input_value() == "chuyen doi so"  # the filters follow the tab
+        office.screenshot(path=str(SHOTS / "portal-secretariat-search.png"), full_page=True)
+        for number in _numbers(office):  # each one found says it, in full, on its own page
+            office.goto(f"{portal}/portal/tasks/vinh-tuy-2026/{number}")
+            assert "chuyển đổi số" in office.locator("main .card").first.inner_text().lower(), number
+        browser.close()
