@@ -9,12 +9,12 @@ unit's unanswered request, a leader's decision on an explanation or extension.
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
+from models.folding import folded
 from models.plan import PlanTask
 from models.urgency import URGENCY_ORDER, Urgency, urgency
 from models.workflow import CLOSED, Role, TaskStatus
@@ -120,12 +120,6 @@ def in_tab(row: Listed, tab: Tab) -> bool:
     return True
 
 
-def folded(text: str) -> str:
-    """Lower case without tone marks, so "xay dung" finds "Xây dựng"."""
-    text = text.lower().replace("đ", "d")
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-
-
 def matches(row: Listed, query: TaskQuery, today: date) -> bool:
     """Whether a row passes the filters (status, window, section, text); the tab is applied apart."""
     task = row.task
@@ -137,7 +131,7 @@ def matches(row: Listed, query: TaskQuery, today: date) -> bool:
         return False
     if query.text:
         haystack = " ".join([task.number, task.description, task.lead_agency.name if task.lead_agency else ""])
-        return " ".join(folded(query.text).split()) in " ".join(folded(haystack).split())  # the phrase, as typed
+        return folded(query.text) in folded(haystack)  # the phrase, as typed
     return True
 
 

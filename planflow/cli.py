@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from models.errors import PlanflowError
-from models.workflow import TaskStatus
+from models.workflow import STATUS_LABELS_VI
 from planflow.cli_bench import add_bench_commands
-from planflow.cli_common import UserError, day, plan_year, print_json
+from planflow.cli_common import UserError, day, plan_year, print_json, vietnamese_choice
 from planflow.cli_ops import add_ops_commands
 from planflow.cli_reports import add_api_commands, add_report_commands, add_review_commands
 from planflow.cli_tasks import add_task_commands
@@ -38,9 +38,16 @@ def cmd_deadline_parse(args: argparse.Namespace) -> int:
         spec["next"] = [d.isoformat() for d in parsed.occurrences(start, start + timedelta(days=3 * 370))[:3]]
     if args.json:
         print_json(spec)
-    else:
-        for key, value in spec.items():
-            print(f"{key:14} {value}")
+        return 0
+    from models.deadline_words import day_vi, meaning_vi
+
+    lines = meaning_vi(spec)
+    if spec.get("next"):
+        lines.append(("Ba lần tới", "; ".join(day_vi(d) for d in spec["next"])))
+    if spec["kind"] == "unknown":
+        lines.append(("Lưu ý", "chưa hiểu được: nhiệm vụ sẽ không được nhắc hạn cho đến khi ghi lại thời hạn"))
+    for what, value in lines:
+        print(f"{what + ':':16} {value}")
     return 0
 
 
@@ -132,7 +139,10 @@ def cmd_plan_show(args: argparse.Namespace) -> int:
     print(f"{view['tasks']} nhiệm vụ:")
     for section in view["sections"]:
         print(f"  {section['number']}. {section['title']} — {section['tasks']} nhiệm vụ")
-    print("Theo loại thời hạn: " + ", ".join(f"{k}: {v}" for k, v in view["tasks_by_deadline_kind"].items()))
+    from models.labels import label_vi
+
+    kinds = view["tasks_by_deadline_kind"].items()
+    print("Theo loại thời hạn: " + ", ".join(f"{label_vi(kind)}: {count}" for kind, count in kinds))
     print(f"{len(view['indicators'])} chỉ tiêu.")
     return 0
 
@@ -311,6 +321,11 @@ _ARGPARSE_VI = {
     "%(prog)s: error: %(message)s\n": "%(prog)s: lỗi: %(message)s\n",
     "unrecognized arguments: %s": "tham số không nhận ra: %s",
     "expected one argument": "cần một giá trị",
+    "argument %(argument_name)s: %(message)s": "tham số %(argument_name)s: %(message)s",
+    "ambiguous option: %(option)s could match %(matches)s": "tùy chọn %(option)s không rõ: có thể là %(matches)s",
+    "one of the arguments %s is required": "cần một trong các tham số %s",
+    "not allowed with argument %s": "không dùng cùng tham số %s",
+    "ignored explicit argument %r": "bỏ qua giá trị %r",
 }
 
 
@@ -374,7 +389,11 @@ def build_parser() -> argparse.ArgumentParser:
     listing = _add(tasks, "list", cmd_tasks_list, "danh sách nhiệm vụ")
     listing.add_argument("--plan", help="chỉ nhiệm vụ của kế hoạch này")
     listing.add_argument("--waiting-on", help="chỉ nhiệm vụ đang chờ đơn vị, chức danh hoặc người này (thư điện tử)")
-    listing.add_argument("--status", choices=[s.value for s in TaskStatus], help="chỉ nhiệm vụ ở trạng thái này")
+    listing.add_argument(
+        "--status",
+        help="chỉ nhiệm vụ ở trạng thái này",
+        **vietnamese_choice({s.value: label for s, label in STATUS_LABELS_VI.items()}),
+    )
 
     ics = _add(tasks, "ics", cmd_tasks_ics, "ghi thời hạn các nhiệm vụ ra tệp lịch iCalendar (.ics)")
     ics.add_argument("--plan", help="chỉ nhiệm vụ của kế hoạch này")

@@ -6,6 +6,7 @@ import argparse
 import json
 import math
 import sys
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -23,6 +24,24 @@ def print_json(data: Any) -> None:
 
 
 # --- argument types: argparse turns their ValueError into a usage line and exit 2 ----------------------------
+
+
+def vietnamese_choice(labels: Mapping[str, str]) -> dict[str, Any]:
+    """argparse keywords for a choice shown in Vietnamese: the person types the Vietnamese word (with or without
+    tone marks, "tra-lai" or "trả lại") or the stable English code scripts use; the handler gets the code."""
+    from models.folding import folded
+
+    def key(text: str) -> str:
+        return folded(text.replace("-", " ").replace("_", " "))
+
+    codes = {key(word): code for code, label in labels.items() for word in (code, label)}
+
+    def choice(text: str) -> str:
+        if key(text) not in codes:
+            raise argparse.ArgumentTypeError(f"'{text}' không phải một trong: {', '.join(labels.values())}")
+        return codes[key(text)]
+
+    return {"type": choice, "metavar": "{" + "|".join(labels.values()) + "}"}
 
 
 def moment(text: str) -> datetime:

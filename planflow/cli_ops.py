@@ -6,7 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from planflow.cli_common import UserError, count, day, print_json, row_id
+from models.labels import OUTBOX_LABELS_VI
+from planflow.cli_common import UserError, count, day, print_json, row_id, vietnamese_choice
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
@@ -157,7 +158,7 @@ def add_ops_commands(groups: Any, add: Any) -> None:
     deliver = add(notify, "deliver", cmd_notify_deliver, "gửi ngay các thông báo đang chờ")
     deliver.add_argument("--limit", type=count, default=500)
     listing = add(notify, "list", cmd_notify_list, "các thông báo trong hộp thư đi, mới nhất trước")
-    listing.add_argument("--status", choices=["pending", "sending", "sent", "failed"])
+    listing.add_argument("--status", help="chỉ thông báo ở trạng thái này", **vietnamese_choice(OUTBOX_LABELS_VI))
     listing.add_argument("--limit", type=count, default=50)
     retry = add(notify, "retry", cmd_notify_retry, "xếp lại một thông báo lỗi để gửi lại")
     retry.add_argument("id", type=row_id)

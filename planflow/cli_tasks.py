@@ -6,8 +6,12 @@ import argparse
 from datetime import datetime
 from typing import Any
 
-from planflow.cli_common import UserError, agency_list, day, finite_number, moment, print_json
+from planflow.cli_common import UserError, agency_list, day, finite_number, moment, print_json, vietnamese_choice
 
+# a decision as the person types it (Vietnamese, with or without tone marks) → the stable code of the step
+REVIEW_DECISIONS = {"approve": "duyệt", "return": "trả lại"}
+EXPLANATION_DECISIONS = {"accept": "chấp nhận", "reject": "không chấp nhận"}
+EXTENSION_DECISIONS = {"grant": "đồng ý", "refuse": "không đồng ý"}
 # step → its own options (dest, flags, argparse options); every step also takes --as, --key, --at.
 STEP_OPTIONS: dict[str, list[tuple[str, list[str], dict[str, Any]]]] = {
     "assign": [
@@ -37,7 +41,7 @@ STEP_OPTIONS: dict[str, list[tuple[str, list[str], dict[str, Any]]]] = {
     ],
     "report-progress": [("period", ["--period"], {"required": True}), ("text", ["--text"], {"required": True})],
     "review": [
-        ("decision", ["--decision"], {"required": True, "choices": ["approve", "return"]}),
+        ("decision", ["--decision"], {"required": True, **vietnamese_choice(REVIEW_DECISIONS)}),
         ("comment", ["--comment"], {"default": ""}),
     ],
     "request-explanation": [
@@ -46,7 +50,7 @@ STEP_OPTIONS: dict[str, list[tuple[str, list[str], dict[str, Any]]]] = {
     ],
     "submit-explanation": [("text", ["--text"], {"required": True})],
     "decide-explanation": [
-        ("decision", ["--decision"], {"required": True, "choices": ["accept", "reject"]}),
+        ("decision", ["--decision"], {"required": True, **vietnamese_choice(EXPLANATION_DECISIONS)}),
         ("new_due_date", ["--new-due-date"], {"type": day}),
         ("comment", ["--comment"], {"default": ""}),
     ],
@@ -55,7 +59,7 @@ STEP_OPTIONS: dict[str, list[tuple[str, list[str], dict[str, Any]]]] = {
         ("reason", ["--reason"], {"required": True}),
     ],
     "decide-extension": [
-        ("decision", ["--decision"], {"required": True, "choices": ["grant", "refuse"]}),
+        ("decision", ["--decision"], {"required": True, **vietnamese_choice(EXTENSION_DECISIONS)}),
         ("comment", ["--comment"], {"default": ""}),
     ],
     "set-deadline": [

@@ -7,8 +7,9 @@ from datetime import date, timedelta
 import pytest
 
 from models.deadline_words import meaning_vi, rule_vi
+from models.folding import folded
 from models.plan import PlanSection, PlanTask
-from models.task_list import PAGE_SIZE, Listed, Tab, TaskQuery, Window, folded, listed, needs_person, page_of_tasks
+from models.task_list import PAGE_SIZE, Listed, Tab, TaskQuery, Window, listed, needs_person, page_of_tasks
 from models.urgency import Urgency
 from models.workflow import Role, TaskStatus
 
