@@ -33,17 +33,19 @@ def cmd_deadline_parse(args: argparse.Namespace) -> int:
 
     parsed = parse_deadline(args.text, year=args.year)
     spec = parsed.to_dict()
+    upcoming: list[str] = []
     if parsed.rule:  # a recurring duty: its next three occurrences
         start = args.since or local_date(datetime.now(UTC))
-        spec["next"] = [d.isoformat() for d in parsed.occurrences(start, start + timedelta(days=3 * 370))[:3]]
+        upcoming = [d.isoformat() for d in parsed.occurrences(start, start + timedelta(days=3 * 370))[:3]]
+        spec["next"] = upcoming
     if args.json:
         print_json(spec)
         return 0
     from models.deadline_words import day_vi, meaning_vi
 
     lines = meaning_vi(spec)
-    if spec.get("next"):
-        lines.append(("Ba lần tới", "; ".join(day_vi(d) for d in spec["next"])))
+    if upcoming:
+        lines.append(("Ba lần tới", "; ".join(day_vi(d) for d in upcoming)))
     if spec["kind"] == "unknown":
         lines.append(("Lưu ý", "chưa hiểu được: nhiệm vụ sẽ không được nhắc hạn cho đến khi ghi lại thời hạn"))
     for what, value in lines:
