@@ -26,6 +26,7 @@ from models.deadlines import parse_deadline
 from models.org import Agency, Organization, Person
 from models.plan import KpiIndicator, Plan, PlanSection, PlanTask, PlanTaskCoordinator, PlanTaskLeader
 from models.records import DeadlineChange, Explanation, ProgressReport, Submission
+from runtime.progress import steps
 from runtime.samples import SEED_PLAN
 
 WARDS_PER_PROVINCE = 5
@@ -113,35 +114,16 @@ def generate(database: Database, *, wards: int, as_of: date = date(2026, 6, 15),
             rows, ids, Organization.__table__, "bench-trung-uong", "Trung ương (dữ liệu thử)", "central", None, now
         )
         provinces: list[int] = []
-        for index in range(wards):
-            if index % WARDS_PER_PROVINCE == 0:
-                number = len(provinces) + 1
-                provinces.append(
-                    _org(
-                        rows,
-                        ids,
-                        Organization.__table__,
-                        f"bench-tinh-{number:04d}",
-                        f"Đảng bộ tỉnh thử {number}",
-                        "province",
-                        centre,
-                        now,
-                    )
-                )
-            ward = _org(
-                rows,
-                ids,
-                Organization.__table__,
-                f"bench-phuong-{index + 1:05d}",
-                f"Đảng ủy phường thử {index + 1}",
-                "ward",
-                provinces[-1],
-                now,
-            )
-            _ward(rows, ids, document, ward, index + 1, rng, as_of, now)
+        with steps("Tạo dữ liệu thử: các phường", total=wards) as report:
+            for index in range(wards):
+                _province_and_ward(rows, ids, document, provinces, centre, index, rng, as_of, now)
+                if index % 50 == 49 or index == wards - 1:
+                    report(index + 1, wards)
         extra: list[Any] = [PlanTaskLeader.__table__, PlanTaskCoordinator.__table__]
-        for table in [*tables, *extra]:
-            _load(connection, table, rows[table.name])
+        with steps("Ghi dữ liệu thử vào cơ sở dữ liệu", total=len(tables) + len(extra)) as report:
+            for done, table in enumerate([*tables, *extra], start=1):
+                _load(connection, table, rows[table.name])
+                report(done, None)
         if connection.dialect.name == "postgresql":
             for table in tables:
                 connection.execute(
@@ -153,6 +135,45 @@ def generate(database: Database, *, wards: int, as_of: date = date(2026, 6, 15),
             connection.execute(text("ANALYZE"))
     seconds = (datetime.now(UTC) - started).total_seconds()
     return Generated(1 + len(provinces) + wards, wards, wards, wards * len(document.tasks), round(seconds, 2))
+
+
+def _province_and_ward(
+    rows: dict[str, list[dict[str, Any]]],
+    ids: _Ids,
+    document: Any,
+    provinces: list[int],
+    centre: int,
+    index: int,
+    rng: random.Random,
+    as_of: date,
+    now: datetime,
+) -> None:
+    """One ward, and the province it opens when it is the first of its province."""
+    if index % WARDS_PER_PROVINCE == 0:
+        number = len(provinces) + 1
+        provinces.append(
+            _org(
+                rows,
+                ids,
+                Organization.__table__,
+                f"bench-tinh-{number:04d}",
+                f"Đảng bộ tỉnh thử {number}",
+                "province",
+                centre,
+                now,
+            )
+        )
+    ward = _org(
+        rows,
+        ids,
+        Organization.__table__,
+        f"bench-phuong-{index + 1:05d}",
+        f"Đảng ủy phường thử {index + 1}",
+        "ward",
+        provinces[-1],
+        now,
+    )
+    _ward(rows, ids, document, ward, index + 1, rng, as_of, now)
 
 
 def _org(

@@ -24,6 +24,7 @@ from models.report_layout import place, recipients, report_number, signer
 from models.reporting import CATEGORIES, StoredReport, compile_figures, organizations_under, parse_period
 from runtime.environment import get_database
 from runtime.prefect_run import label_current_run
+from runtime.progress import steps
 from runtime.settings import get_settings
 
 
@@ -103,10 +104,14 @@ def compile_report(period: str, organization: str, output_dir: str | None = None
     """Compile the report of an organization (and those under it) for a month, quarter, half year or year."""
     label_current_run(f"report {organization} {period}", [f"org:{organization}", f"period:{period}", "step:report"])
     now = datetime.now(UTC)
-    figures = compute_figures(organization, period, local_date(now).isoformat())
-    folder = output_dir or str(get_settings().home / "reports" / organization / period)
-    files = write_files(figures, folder, local_date(now).isoformat())
-    queued = store_and_send(figures, files, now.isoformat())
+    with steps(f"Báo cáo {organization} {period}", total=3) as report:
+        figures = compute_figures(organization, period, local_date(now).isoformat())
+        report(1, None)
+        folder = output_dir or str(get_settings().home / "reports" / organization / period)
+        files = write_files(figures, folder, local_date(now).isoformat())
+        report(2, None)
+        queued = store_and_send(figures, files, now.isoformat())
+        report(3, None)
     create_markdown_artifact(
         markdown_summary(figures),
         key=_artifact_key(organization, period, "summary"),
@@ -162,4 +167,9 @@ def compile_due_reports(kind: str = "quarter", organization: str | None = None) 
                 )
             )
         )
-    return [compile_report(period=period, organization=code) for code in codes]
+    compiled = []
+    with steps(f"Báo cáo {period} của các tổ chức", total=len(codes)) as report:
+        for done, code in enumerate(codes, start=1):
+            compiled.append(compile_report(period=period, organization=code))
+            report(done, None)
+    return compiled

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -22,17 +23,25 @@ class PlanAssignment:
 
 
 def assign_whole_plan(
-    session: Session, plan_code: str, actor: str, key_prefix: str, *, now: datetime, related: list[str] | None = None
+    session: Session,
+    plan_code: str,
+    actor: str,
+    key_prefix: str,
+    *,
+    now: datetime,
+    related: list[str] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> PlanAssignment:
     """Assign every imported task of a plan in one transaction; a task refused (no lead, "các cơ quan liên quan"
     not resolved) keeps its status and is listed, so one unclear row does not hold back the other 57.
 
-    `related` names the agencies that stand for "các cơ quan liên quan" on every task naming it.
+    `related` names the agencies that stand for "các cơ quan liên quan" on every task naming it;
+    `on_progress` hears (tasks done, tasks in all) after each task.
     """
     outcome = PlanAssignment()
     numbers = [t.number for t in get_plan(session, plan_code).tasks if t.status == TaskStatus.IMPORTED.value]
     payload = {"related": related} if related else {}
-    for number in numbers:
+    for done, number in enumerate(numbers, start=1):
         request = MoveRequest(
             plan_code, number, Action.ASSIGN, actor, payload, idempotency_key=f"{key_prefix}:{number}"
         )
@@ -41,4 +50,6 @@ def assign_whole_plan(
                 outcome.moves.append(apply_move(session, request, now=now))
         except PlanflowError as refused:
             outcome.refused[number] = str(refused)
+        if on_progress is not None:
+            on_progress(done, len(numbers))
     return outcome

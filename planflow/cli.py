@@ -15,6 +15,7 @@ from planflow.cli_common import UserError, day, plan_year, print_json, vietnames
 from planflow.cli_ops import add_ops_commands
 from planflow.cli_reports import add_api_commands, add_report_commands, add_review_commands
 from planflow.cli_tasks import add_task_commands
+from runtime.progress import show_progress_on_terminal
 
 EXIT_USER_ERROR = 2
 EXIT_FINDINGS = 1
@@ -434,7 +435,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USER_ERROR
     args = build_parser().parse_args(arguments)
     try:
-        return int(args.handler(args))
+        with show_progress_on_terminal():
+            return int(args.handler(args))
     except PlanflowError as exc:  # a refusal the person can act on: one line
         print(f"planflow: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR

@@ -11,6 +11,7 @@ from documents.plan_text import slugify
 from models.lifecycle import MoveRequest, MoveResult, apply_move_once, load_task
 from models.plan_assignment import PlanAssignment, assign_whole_plan
 from runtime.environment import get_database
+from runtime.progress import steps
 from tasks.retry import database_hiccup
 
 
@@ -25,8 +26,9 @@ def assign_plan_tasks(
     plan_code: str, actor: str, key_prefix: str, at: datetime | None = None, related: list[str] | None = None
 ) -> PlanAssignment:
     """Assign every not-yet-assigned task of a plan, all in one transaction; refused tasks are listed."""
-    with get_database().transaction() as session:
-        return assign_whole_plan(session, plan_code, actor, key_prefix, now=at or datetime.now(UTC), related=related)
+    with steps(f"Giao nhiệm vụ kế hoạch {plan_code}") as report, get_database().transaction() as session:
+        moment = at or datetime.now(UTC)
+        return assign_whole_plan(session, plan_code, actor, key_prefix, now=moment, related=related, on_progress=report)
 
 
 @task(name="describe-task", cache_policy=NO_CACHE)

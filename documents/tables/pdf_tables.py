@@ -11,12 +11,13 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from documents.tables.docx_tables import UnreadableFileError
 from documents.tables.grid import Content, Row, Table, cell_text, square
+from runtime.progress import steps
 
 
 def read_pdf_content(path: Path) -> Content:
     """Tables and text of a PDF printed or exported from a document (not a scan)."""
     try:
-        with pdfplumber.open(path) as pdf:
+        with pdfplumber.open(path) as pdf, steps(f"Đọc {path.name}: các trang", total=len(pdf.pages)) as report:
             tables: list[Table] = []
             lines: list[str] = []
             for page_number, page in enumerate(pdf.pages, start=1):
@@ -24,6 +25,7 @@ def read_pdf_content(path: Path) -> Content:
                 if not tables or not found_here:  # the running text: pages before the appendix's table
                     lines += (page.extract_text() or "").splitlines()
                 tables += [_table(found, page_number, len(tables) + n + 1) for n, found in enumerate(found_here)]
+                report(page_number, None)
     except (PdfminerException, PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
         reason = (
             "có mật khẩu" if "password" in repr(exc).lower() else f"hỏng hoặc không phải PDF ({type(exc).__name__})"
