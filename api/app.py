@@ -20,7 +20,7 @@ from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api import portal, reports
+from api import local_cli, portal, reports
 from api.inputs import CleanPayload, CleanText, IdempotencyKey, PathCode, RowId
 from api.limits import RequestGuard
 from api.moves import MoveRefusedError, run_move
@@ -40,6 +40,7 @@ from runtime.settings import get_settings
 app = FastAPI(title="planflow", version="0.1.0", description="Nhiệm vụ của từng cơ quan: xem, tiếp nhận, báo cáo.")
 app.add_middleware(RequestGuard)
 app.include_router(portal.router)
+app.include_router(local_cli.router)
 
 
 @app.exception_handler(StarletteHTTPException)

@@ -1,5 +1,6 @@
 """What a clerk feels at the command line: one task step as a whole `planflow` process, while `planflow serve`
-runs on the same home (it finds the service's Prefect API itself) — the median of five steps."""
+runs on the same home (the step runs as its flow inside the service, through the local command line's door) —
+the median of five steps."""
 
 from __future__ import annotations
 
@@ -57,7 +58,7 @@ def cli_step_with_service() -> dict[str, Any]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "PLANFLOW_"))}
     env.update(
         PLANFLOW_HOME=str(home),
-        PLANFLOW_PORTAL_PORT="0",
+        PLANFLOW_PORTAL_PORT=str(_free_port()),  # as `serve` runs by default: the CLI's steps go through it
         PREFECT_SERVER_API_PORT=str(_free_port()),
         PREFECT_SERVER_ANALYTICS_ENABLED="false",
     )

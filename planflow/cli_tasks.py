@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from planflow.cli_common import UserError, agency_list, day, finite_number, moment, print_json, vietnamese_choice
@@ -102,16 +102,11 @@ def _kpi_values(pairs: list[str] | None) -> dict[str, float]:
 
 
 def cmd_task_step(args: argparse.Namespace) -> int:
-    """Run the flow of one step on one task (or, for assign --all, on a whole plan)."""
-    from runtime.environment import configure_prefect_environment
-
-    configure_prefect_environment()
-    from flows.lifecycle import STEP_FLOWS, assign_plan
-    from runtime.prefect_run import run_flow
-
-    at = args.at
+    """Run the flow of one step on one task (or, for assign --all, on a whole plan): in the running service when
+    there is one (its Prefect and database are warm), else in this process."""
     if args.step == "assign" and args.all:
-        result = run_flow(assign_plan, plan=args.plan, actor=args.actor, at=at, related=args.related)
+        parameters: dict[str, Any] = {"plan": args.plan, "actor": args.actor, "at": args.at, "related": args.related}
+        result = _run_step("assign-all", parameters)
         _print(args, result, f"Đã giao {result['assigned']} nhiệm vụ của {args.plan}.")
         if not args.json:
             for number, reason in result["refused"].items():
@@ -119,16 +114,44 @@ def cmd_task_step(args: argparse.Namespace) -> int:
         return 1 if result["refused"] else 0  # like lint findings: done, with something to look at
     if not args.number:
         raise UserError("Cần số thứ tự nhiệm vụ (hoặc --all khi giao cả kế hoạch).")
-    parameters: dict[str, Any] = {"plan": args.plan, "task": args.number, "actor": args.actor, "at": at}
+    parameters = {"plan": args.plan, "task": args.number, "actor": args.actor, "at": args.at}
     if args.key:
         parameters["idempotency_key"] = args.key
     for dest, _flags, _options in STEP_OPTIONS[args.step]:
         value = getattr(args, dest)
         parameters[dest] = _kpi_values(value) if dest == "kpi_values" else value
-    result = run_flow(STEP_FLOWS[args.step], **parameters)
+    result = _run_step(args.step, parameters)
     repeated = " (đã thực hiện trước đó với cùng khóa, không làm lại)" if result["repeated"] else ""
-    _print(args, result, f"Nhiệm vụ {args.plan}/{args.number}: {result['from']} → {result['to']}{repeated}.")
+    moved = f"{_status_vi(result['from'])} → {_status_vi(result['to'])}"
+    _print(args, result, f"Nhiệm vụ {args.plan}/{args.number}: {moved}{repeated}.")
     return 0
+
+
+def _status_vi(value: str) -> str:
+    from models.workflow import STATUS_LABELS_VI, TaskStatus
+
+    return STATUS_LABELS_VI[TaskStatus(value)] if value in set(TaskStatus) else value
+
+
+def _run_step(step: str, parameters: dict[str, Any]) -> dict[str, Any]:
+    """The step's flow run, by the running service if one takes it, else here (Prefect started on demand)."""
+    from runtime.service_record import step_through_service
+
+    sent = {
+        name: value.isoformat() if isinstance(value, date | datetime) else value for name, value in parameters.items()
+    }
+    result = step_through_service(step, {name: value for name, value in sent.items() if value is not None})
+    if result is not None:
+        return result
+    from runtime.environment import configure_prefect_environment
+
+    configure_prefect_environment()
+    from flows.lifecycle import STEP_FLOWS, assign_plan
+    from runtime.prefect_run import run_flow
+
+    flow = assign_plan if step == "assign-all" else STEP_FLOWS[step]
+    ran: dict[str, Any] = run_flow(flow, **parameters)
+    return ran
 
 
 def _print(args: argparse.Namespace, result: dict[str, Any], line: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import httpx
 
 from runtime.environment import configure_prefect_environment, get_database, running_service_file
 from runtime.samples import SEED_DIRECTORY, SEED_PLAN
+from runtime.service_record import CLI_TOKEN_VARIABLE
 from runtime.settings import get_settings
 
 SERVER_START_TIMEOUT = 90.0
@@ -75,16 +77,31 @@ def prefect_server() -> Iterator[str]:
 
 
 @contextmanager
-def portal_server(api_url: str) -> Iterator[str | None]:
-    """The agency portal and HTTP API (`planflow api`) beside the Prefect server, its moves run on that API."""
+def portal_server(api_url: str, cli_token: str) -> Iterator[str | None]:
+    """The agency portal and HTTP API (`planflow api`) beside the Prefect server, its moves run on that API;
+    it also takes the local command line's steps (with `cli_token`, from loopback only)."""
     settings = get_settings()
     if not settings.portal_port:
         yield None
         return
     host, port = settings.portal_host, str(settings.portal_port)
     command = [sys.executable, "-m", "planflow.cli", "api", "--host", host, "--port", port]
-    with child_process(command, {**os.environ, "PREFECT_API_URL": api_url}, "portal.log"):
+    env = {**os.environ, "PREFECT_API_URL": api_url, CLI_TOKEN_VARIABLE: cli_token}
+    with child_process(command, env, "portal.log"):
+        _wait_answering(f"http://127.0.0.1:{port}/portal/login")
         yield f"http://{host}:{port}/portal"
+
+
+def _wait_answering(url: str) -> None:
+    """The portal is usable (or 60 s went by: the service still runs, the command line falls back)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
 
 
 def database_is_empty() -> bool:
@@ -139,10 +156,15 @@ def serve() -> int:
 
 
 @contextmanager
-def service_record(api_url: str, portal_url: str | None) -> Iterator[None]:
-    """Where the running service's Prefect API is, in planflow's home, for every other command to find."""
+def service_record(api_url: str, portal_url: str | None, cli_token: str) -> Iterator[None]:
+    """Where the running service's Prefect API and portal are, in planflow's home, for every other command to
+    find; with the local command line's secret, so the file is readable by its owner only."""
     path = running_service_file()
-    path.write_text(json.dumps({"prefect_api_url": api_url, "portal_url": portal_url, "pid": os.getpid()}))
+    record = {"prefect_api_url": api_url, "portal_url": portal_url, "pid": os.getpid(), "cli_token": cli_token}
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(json.dumps(record))
+    os.chmod(path, 0o600)  # an older file keeps its mode through O_TRUNC
     try:
         yield
     finally:
@@ -150,7 +172,8 @@ def service_record(api_url: str, portal_url: str | None) -> Iterator[None]:
 
 
 def _serve_with_server(database_url: str) -> None:
-    with prefect_server() as api_url, portal_server(api_url) as portal_url:
+    cli_token = secrets.token_urlsafe(32)
+    with prefect_server() as api_url, portal_server(api_url, cli_token) as portal_url:
         ui_url = api_url.removesuffix("/api")
         from prefect import serve as prefect_serve
 
@@ -166,5 +189,6 @@ def _serve_with_server(database_url: str) -> None:
         if portal_url:
             print(f"Cổng nhiệm vụ cho các cơ quan và HTTP API: {portal_url}  (/docs: OpenAPI)", flush=True)
         print(f"Cơ sở dữ liệu: {database_url}", flush=True)
-        with service_record(api_url, portal_url):  # written once the sample plan is in, so "ready" means usable
+        # written once the sample plan is in, so "ready" means usable
+        with service_record(api_url, portal_url, cli_token):
             prefect_serve(*all_deployments(), print_starting_message=False)

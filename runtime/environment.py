@@ -12,6 +12,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 
 from models.db import Database
 from models.errors import UnavailableError
+from runtime.service_record import service_file
 from runtime.settings import get_settings
 
 
@@ -21,7 +22,7 @@ class DatabaseUnreachableError(UnavailableError):
 
 def running_service_file() -> Path:
     """Where `planflow serve` records its Prefect API while it runs."""
-    return get_settings().home / "service.json"
+    return service_file(get_settings().home)
 
 
 def running_service_api() -> str | None:

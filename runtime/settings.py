@@ -8,9 +8,11 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from runtime.service_record import planflow_home
+
 
 def _default_home() -> Path:
-    return Path.home() / ".planflow"
+    return planflow_home()
 
 
 class Settings(BaseSettings):

@@ -55,7 +55,7 @@ def test_every_readme_walk_command_runs_as_written(tmp_path: Path) -> None:
     env = {key: value for key, value in os.environ.items() if not key.startswith(("PREFECT_", "PLANFLOW_"))}
     env.update(
         PLANFLOW_HOME=str(home),
-        PLANFLOW_PORTAL_PORT="0",
+        PLANFLOW_PORTAL_PORT=str(free_port()),  # as `serve` runs by default: the steps go through it
         PREFECT_SERVER_API_PORT=str(free_port()),
         PREFECT_SERVER_ANALYTICS_ENABLED="false",
     )
