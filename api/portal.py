@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import jinja2
-from babel.numbers import format_decimal
 from fastapi import APIRouter, Cookie, Depends, Form, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -44,6 +43,7 @@ from models.task_history import task_history
 from models.task_list import TAB_LABELS_VI, WINDOW_LABELS_VI, listed, page_of_tasks
 from models.undelivered import undelivered
 from models.urgency import URGENCY_LABELS_VI, urgency
+from models.vn_format import change_text, day_text, number_text
 from models.waiting import attention_facts
 from models.workflow import ACTION_LABELS_VI, STATUS_LABELS_VI, Action, TaskStatus
 from runtime.environment import get_database
@@ -77,13 +77,15 @@ def _status_vi(code: str | None) -> str:
     return STATUS_LABELS_VI[TaskStatus(code)] if code in set(TaskStatus) else ""
 
 
-def _number_vi(value: float | int) -> str:
-    """85.5 as Vietnamese write it: 85,5."""
-    return format_decimal(value, locale="vi_VN")
-
-
 templates.env.filters.update(
-    local_time=_local_time, day=_day, action_vi=_action_vi, status_vi=_status_vi, vi=label_vi, number_vi=_number_vi
+    local_time=_local_time,
+    day=_day,
+    action_vi=_action_vi,
+    status_vi=_status_vi,
+    vi=label_vi,
+    number_vi=number_text,
+    day_vn=day_text,
+    change_vn=change_text,
 )
 # form fields the portal shows for a move; the API also takes `agencies` and `kpi_values`
 FIELD_LABELS = {

@@ -21,8 +21,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
 from models.labels import label_vi
+from models.report_title import report_subject
 from models.reporting import CATEGORIES
-from notifications.vietnamese import date_line, short_date
+from models.vn_format import change_text, day_text, measure_text, percent_text, target_text
+from notifications.vietnamese import date_line
 
 
 @dataclass(frozen=True)
@@ -102,22 +104,14 @@ def _table(doc: DocumentType, header: list[str], rows: list[list[Any]], widths: 
                 cell.width = Cm(width)
 
 
-def _ratio(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
-
-
-def _signed(change: int) -> str:
-    return f"+{change}" if change > 0 else str(change)
-
-
 def _body(doc: DocumentType, figures: dict[str, Any], layout: ReportLayout) -> None:
     totals, ratios = figures["totals"], figures["ratios"]
     total = sum(totals.values())
     _paragraph(doc, "I. TÌNH HÌNH THỰC HIỆN", bold=True)
     previous = figures.get("previous")
-    as_of = short_date(date.fromisoformat(figures["as_of"]))
+    as_of = day_text(figures["as_of"])
     counts = "; ".join(f"{label} {totals[key]}" for key, label in CATEGORIES if totals[key])
-    on_time, overdue = _ratio(ratios["on_time_ratio"]), _ratio(ratios["overdue_ratio"])
+    on_time, overdue = percent_text(ratios["on_time_ratio"]), percent_text(ratios["overdue_ratio"])
     summary = (
         f"Tính đến {as_of}, {figures['organization']} theo dõi {total} nhiệm vụ: {counts}. "
         f"Tỷ lệ hoàn thành đúng hạn {on_time}; tỷ lệ quá hạn {overdue}."
@@ -128,7 +122,7 @@ def _body(doc: DocumentType, figures: dict[str, Any], layout: ReportLayout) -> N
             doc,
             f"So với {previous['period_label']}: "
             + "; ".join(
-                f"{label} {_signed(figures['change'][key])}" for key, label in CATEGORIES if figures["change"][key]
+                f"{label} {change_text(figures['change'][key])}" for key, label in CATEGORIES if figures["change"][key]
             )
             + ".",
         )
@@ -137,7 +131,7 @@ def _body(doc: DocumentType, figures: dict[str, Any], layout: ReportLayout) -> N
         doc,
         ["Trạng thái", "Số nhiệm vụ", "Thay đổi so với kỳ trước"],
         [
-            [label, totals[key], _signed(figures["change"].get(key, 0)) if previous else "—"]
+            [label, totals[key], change_text(figures["change"].get(key)) if previous else "—"]
             for key, label in CATEGORIES
         ],
     )
@@ -157,8 +151,8 @@ def _body(doc: DocumentType, figures: dict[str, Any], layout: ReportLayout) -> N
         [
             [
                 i["text"],
-                f"{i['comparator']} {i['target']:g}{i['unit']}",
-                "chưa đo" if i["value"] is None else f"{i['value']:g}{i['unit']}",
+                target_text(i["comparator"], i["target"], i["unit"]),
+                "chưa đo" if i["value"] is None else measure_text(i["value"], i["unit"]),
                 "—" if i["met"] is None else ("đạt" if i["met"] else "chưa đạt"),
             ]
             for i in figures["indicators"]
@@ -174,7 +168,7 @@ def _body(doc: DocumentType, figures: dict[str, Any], layout: ReportLayout) -> N
                 [
                     f"{o['number']}. {o['description'][:120]}",
                     o["lead_agency"],
-                    o["due_date"] or "",
+                    day_text(o["due_date"]) if o["due_date"] else "",
                     o["explanation"] or "chưa có",
                     label_vi(o["decision"], empty="chờ"),
                 ]
@@ -265,10 +259,7 @@ def write_report_docx(figures: dict[str, Any], layout: ReportLayout, path: Path)
     _heading(doc, figures, layout)
     _paragraph(doc)
     _paragraph(doc, "BÁO CÁO", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=15)
-    plan_titles = "; ".join(p["title"] for p in figures["plans"])[:300]
-    _paragraph(
-        doc, f"kết quả thực hiện {plan_titles} {figures['period_label']}", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER
-    )
+    _paragraph(doc, report_subject(figures), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph(doc, "-----", align=WD_ALIGN_PARAGRAPH.CENTER)
     _body(doc, figures, layout)
     _paragraph(doc)

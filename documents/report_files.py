@@ -10,6 +10,7 @@ from documents.report_docx import ReportLayout, write_report_docx
 from documents.report_html import write_report_html
 from documents.report_xlsx import write_report_xlsx
 from models.reporting import CATEGORIES
+from models.vn_format import change_text, day_text, percent_text
 
 
 def charts(figures: dict[str, Any], history: list[dict[str, Any]]) -> dict[str, bytes]:
@@ -38,16 +39,16 @@ def markdown_summary(figures: dict[str, Any]) -> str:
     lines = [
         f"# Báo cáo {figures['period_label']} — {figures['organization']}",
         "",
-        f"Tính đến {figures['as_of']}; {sum(figures['totals'].values())} nhiệm vụ.",
+        f"Tính đến {day_text(figures['as_of'])}; {sum(figures['totals'].values())} nhiệm vụ.",
         "",
         "| Trạng thái | Số nhiệm vụ | Thay đổi |",
         "|---|---:|---:|",
     ]
     for key, label in CATEGORIES:
         change = figures["change"].get(key) if previous else None
-        lines.append(f"| {label} | {figures['totals'][key]} | {'' if change is None else f'{change:+d}'} |")
+        lines.append(f"| {label} | {figures['totals'][key]} | {change_text(change)} |")
     ratios = figures["ratios"]
-    on_time, overdue = _percent(ratios["on_time_ratio"]), _percent(ratios["overdue_ratio"])
+    on_time, overdue = percent_text(ratios["on_time_ratio"]), percent_text(ratios["overdue_ratio"])
     not_eligible = [a["agency"] for a in figures["accountability"] if not a["eligible_for_commendation"]]
     lines += [
         "",
@@ -56,7 +57,3 @@ def markdown_summary(figures: dict[str, Any]) -> str:
         f"cơ quan không đủ điều kiện xét khen thưởng: {', '.join(not_eligible) or 'không'}.",
     ]
     return "\n".join(lines)
-
-
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"

@@ -10,7 +10,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from documents.report_docx import ReportLayout
 from models.labels import label_vi
+from models.report_title import report_subject
 from models.reporting import CATEGORIES
+from models.vn_format import change_text, day_text, measure_text, percent_text, target_text
 from notifications.vietnamese import date_line
 
 _ENV = Environment(
@@ -19,10 +21,7 @@ _ENV = Environment(
     undefined=StrictUndefined,
 )
 _ENV.filters["label_vi"] = lambda value, empty="—": label_vi(value, empty=empty)
-
-
-def _ratio(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
+_ENV.filters.update(day=day_text, percent=percent_text, change=change_text, measure=measure_text, target=target_text)
 
 
 def render_report_html(figures: dict[str, Any], layout: ReportLayout) -> str:
@@ -32,7 +31,8 @@ def render_report_html(figures: dict[str, Any], layout: ReportLayout) -> str:
         layout=layout,
         issued=date_line(layout.issued_on),
         categories=CATEGORIES,
-        ratio=_ratio,
+        subject=report_subject(figures),
+        target=target_text,
         charts={name: base64.b64encode(png).decode() for name, png in layout.charts.items()},
     )
 

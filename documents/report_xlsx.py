@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,7 @@ def write_report_xlsx(figures: dict[str, Any], path: Path) -> Path:
     summary.append([figures["organization"], figures["period_label"]])
     summary.append(["Trạng thái", "Số nhiệm vụ", "Thay đổi so với kỳ trước"])
     for key, label in CATEGORIES:
-        summary.append([label, figures["totals"][key], figures["change"].get(key)])
+        summary.append([label, figures["totals"][key], figures["change"].get(key) if figures.get("previous") else None])
     sheet = workbook.create_sheet("Phụ lục")
     for index, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
@@ -67,14 +68,14 @@ def write_report_xlsx(figures: dict[str, Any], path: Path) -> Path:
         explained = explanations.get((task["plan"], task["number"]), {})
         values = [
             task["plan"],
-            task["number"],
+            int(task["number"]) if str(task["number"]).isdigit() else task["number"],  # 47 sorts as a number
             task["section"],
             task["description"],
             task["lead_agency"],
             task["deadline_text"],
-            task["due_date"],
+            _day(task["due_date"]),
             task["category_vi"],
-            task["completed_at"],
+            _day(task["completed_at"]),
             task["result"],
             explained.get("explanation"),
             label_vi(explained.get("decision"), empty="") if explained.get("decision") else None,
@@ -84,8 +85,15 @@ def write_report_xlsx(figures: dict[str, Any], path: Path) -> Path:
     return path
 
 
+def _day(value: str | None) -> date | None:
+    """A date cell (shown d/m/yyyy, sorted and filtered as a date), from the figures' ISO text."""
+    return date.fromisoformat(value[:10]) if value else None
+
+
 def _cell(sheet: Any, value: Any, **style: Any) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, date):
+        cell.number_format = "d/m/yyyy"
     for name, setting in style.items():
         setattr(cell, name, setting)
     return cell

@@ -209,17 +209,19 @@ def compile_figures(
             counted[earlier.key] = snapshot.totals(earlier, today)
         return counted[earlier.key]
 
+    plans_begin = date(min(p.year for p in snapshot.plans), 1, 1) if snapshot.plans else period.start
     earlier = period.previous()
-    previous = totals_of(earlier)
-    figures.previous = {
-        "period": earlier.key,
-        "period_label": earlier.label,
-        "totals": previous,
-        "ratios": _ratios(previous),
-    }
-    figures.change = {key: figures.totals[key] - previous[key] for key, _ in CATEGORIES}
+    if earlier.end >= plans_begin:  # a period before the plans began has nothing to compare with
+        previous = totals_of(earlier)
+        figures.previous = {
+            "period": earlier.key,
+            "period_label": earlier.label,
+            "totals": previous,
+            "ratios": _ratios(previous),
+        }
+        figures.change = {key: figures.totals[key] - previous[key] for key, _ in CATEGORIES}
     trend = [period]
-    for _ in range(history):
+    while len(trend) <= history and trend[0].previous().end >= plans_begin:  # the plans' own periods only
         trend.insert(0, trend[0].previous())
     figures.history = [{"period": p.key, "totals": totals_of(p)} for p in trend]
     return figures
@@ -279,7 +281,7 @@ class _Snapshot:
         self.organization_names = {o.id: o.name for o in organizations}
         organization_ids = list(self.organization_names)
         self.plans = connection.execute(
-            select(Plan.id, Plan.code, Plan.title, Plan.organization_id, Plan.document_number)
+            select(Plan.id, Plan.code, Plan.title, Plan.organization_id, Plan.document_number, Plan.year)
             .where(Plan.organization_id.in_(organization_ids))
             .order_by(Plan.code)
         ).all()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -75,6 +77,10 @@ def test_quarterly_report_files_and_artifacts(quarter: Database, tmp_path: Path,
     ]:
         assert part in text, part
     assert "Vĩnh Tuy, ngày " in text  # the place-and-date line
+    [subject] = [line for line in text.splitlines() if line.startswith("kết quả thực hiện")]
+    assert subject.endswith(", quý II năm 2026") and subject.count("2026") == 1  # the year once, no capital inside
+    assert re.search(r"Tỷ lệ hoàn thành đúng hạn \d+,\d %", text)  # 80,0 %, not 80.0%
+    assert not re.search(r"\b20\d\d-\d\d-\d\d\b", text)  # no ISO date where a person reads
     section = Document(str(docx)).sections[0]
     assert (round(section.page_width.cm), round(section.page_height.cm)) == (21, 30)  # A4 (29.7 cm)
 
@@ -82,12 +88,16 @@ def test_quarterly_report_files_and_artifacts(quarter: Database, tmp_path: Path,
     assert sheet.max_row == 1 + 58
     assert sheet.auto_filter.ref == "A1:L59" and sheet.freeze_panes == "A2"
     assert sheet["A1"].font.bold
-    overdue_row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[1] == "29")
+    overdue_row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[1] == 29)  # a number cell
     assert overdue_row[7] == "quá hạn"
-    overdue_cells = next(r for r in sheet.iter_rows(min_row=2) if r[1].value == "29")
+    assert isinstance(overdue_row[6], datetime) and overdue_row[6].date() < date(2026, 6, 30)  # a date cell
+    overdue_cells = next(r for r in sheet.iter_rows(min_row=2) if r[1].value == 29)
+    assert overdue_cells[6].number_format == "d/m/yyyy"
     assert overdue_cells[3].fill.fgColor.rgb == "00FFCDD2" and overdue_cells[3].alignment.wrap_text
 
     page = html.read_text(encoding="utf-8")
+    assert f"<small>{subject}</small>" in page  # the same title in Word and HTML
+    assert not re.search(r">[^<]*\b20\d\d-\d\d-\d\d\b[^<]*<", page)
     assert "<script>alert" not in page and "&lt;script&gt;alert" in page
     assert page.count('src="data:image/png;base64,') == 3
 

@@ -96,17 +96,27 @@ def test_same_data_same_numbers(walked) -> None:
     assert first.to_dict() == again.to_dict()
 
 
-def test_the_trend_history_equals_each_period_compiled_on_its_own(walked) -> None:
+def test_the_trend_history_equals_each_period_compiled_on_its_own_within_the_plans_years(walked) -> None:
     db, _, _ = walked
     with db.session() as session:
-        q2 = compile_figures(session, organization_code=ORG, period=parse_period("2026-Q2"), today=TODAY, history=3)
+        q4 = compile_figures(session, organization_code=ORG, period=parse_period("2026-Q4"), today=TODAY, history=6)
         alone = {
             key: compile_figures(session, organization_code=ORG, period=parse_period(key), today=TODAY).totals
-            for key in ("2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2")
+            for key in ("2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4")
         }
-    assert [h["period"] for h in q2.history] == ["2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2"]
-    assert {h["period"]: h["totals"] for h in q2.history} == alone
-    assert q2.history[2]["totals"] != q2.history[3]["totals"]  # the walk changed things between Q1 and Q2
+    # the plans are of 2026: the trend never plots 2025 (it had no tasks), however many periods are asked for
+    assert [h["period"] for h in q4.history] == ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
+    assert {h["period"]: h["totals"] for h in q4.history} == alone
+    assert q4.history[0]["totals"] != q4.history[1]["totals"]  # the walk changed things between Q1 and Q2
+
+
+def test_the_first_period_of_the_plans_has_nothing_to_compare_with(walked) -> None:
+    db, _, _ = walked
+    with db.session() as session:
+        q1 = compile_figures(session, organization_code=ORG, period=parse_period("2026-Q1"), today=TODAY)
+        q2 = compile_figures(session, organization_code=ORG, period=parse_period("2026-Q2"), today=TODAY)
+    assert q1.previous is None and q1.change == {}  # no "+0" against a 2025 without the plan
+    assert q2.previous is not None and q2.previous["period"] == "2026-Q1"
 
 
 @pytest.mark.parametrize(
