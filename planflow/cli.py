@@ -275,6 +275,10 @@ def cmd_status(args: argparse.Namespace) -> int:
             where = f"{failure['organization']} · {failure['recipient']}"
             print(f"  {where}: {failure['messages']} thông báo — {failure['reason']}")
     print(f"Prefect: {prefect['api'] or '—'} {'hoạt động' if prefect['healthy'] else 'không trả lời'}")
+    if prefect.get("login") is not None:
+        print(
+            f"  Đăng nhập giao diện Prefect: {'bật' if prefect['login'] else 'TẮT (ai vào được máy này đều dùng được)'}"
+        )
     for deployment in prefect.get("deployments", []):
         schedule = ", ".join(str(s) for s in deployment["schedules"]) or "theo yêu cầu"
         print(f"  {deployment['name']:45} {schedule:22} {'bật' if deployment['active'] else ''}")

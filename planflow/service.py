@@ -14,6 +14,7 @@ from contextlib import contextmanager
 
 import httpx
 
+from models.errors import PlanflowError
 from runtime.environment import configure_prefect_environment, get_database, running_service_file
 from runtime.samples import SEED_DIRECTORY, SEED_PLAN
 from runtime.service_record import CLI_TOKEN_VARIABLE
@@ -22,10 +23,35 @@ from runtime.settings import get_settings
 SERVER_START_TIMEOUT = 90.0
 
 
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+class ExposedWithoutLoginError(PlanflowError):
+    """The Prefect UI and API would listen beyond this machine with no login: anyone on the network could act."""
+
+    status = 400
+
+
 def _server_address() -> tuple[str, int]:
     host = os.environ.get("PREFECT_SERVER_API_HOST", "127.0.0.1")
     port = int(os.environ.get("PREFECT_SERVER_API_PORT", "4200"))
     return host, port
+
+
+def require_login_beyond_loopback() -> str | None:
+    """The Prefect login ('user:password') in force; refuses to serve beyond loopback without one. Every process
+    started here (the portal, the deployments' runner) and every command that finds the service uses it."""
+    host, _port = _server_address()
+    login = os.environ.get("PREFECT_SERVER_API_AUTH_STRING") or None
+    if login is None and not os.environ.get("PREFECT_API_URL") and host not in LOOPBACK_HOSTS:
+        raise ExposedWithoutLoginError(
+            f"Giao diện và API Prefect sẽ nghe trên {host} (ngoài máy này) mà chưa có đăng nhập: đặt "
+            "PREFECT_SERVER_API_AUTH_STRING='ten:mat-khau' (hoặc lấy từ Secret) rồi chạy lại, "
+            "hoặc để PREFECT_SERVER_API_HOST=127.0.0.1."
+        )
+    if login is not None:
+        os.environ.setdefault("PREFECT_API_AUTH_STRING", login)  # the clients of this process and its children
+    return os.environ.get("PREFECT_API_AUTH_STRING") or login
 
 
 def _wait_healthy(api_url: str, process: subprocess.Popen[bytes] | None) -> None:
@@ -141,6 +167,7 @@ def load_sample_directory() -> None:
 
 def serve() -> int:
     """Run the service until Ctrl-C or SIGTERM; returns the exit code."""
+    require_login_beyond_loopback()
     _stop_on_signals()
     settings = get_settings()
     settings.home.mkdir(parents=True, exist_ok=True)
@@ -161,6 +188,8 @@ def service_record(api_url: str, portal_url: str | None, cli_token: str) -> Iter
     find; with the local command line's secret, so the file is readable by its owner only."""
     path = running_service_file()
     record = {"prefect_api_url": api_url, "portal_url": portal_url, "pid": os.getpid(), "cli_token": cli_token}
+    if os.environ.get("PREFECT_API_AUTH_STRING"):  # the commands that find the service log in as it does
+        record["prefect_auth_string"] = os.environ["PREFECT_API_AUTH_STRING"]
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w") as file:
         file.write(json.dumps(record))

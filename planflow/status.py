@@ -14,6 +14,7 @@ from models.org import Agency
 from models.outbox import Notification
 from models.plan import Plan, PlanTask
 from runtime.environment import get_database, running_service_api
+from runtime.service_record import running_service_record
 from runtime.settings import get_settings
 
 
@@ -69,17 +70,20 @@ def prefect_status(api_url: str | None) -> dict[str, Any]:
         return {
             "api": None,
             "healthy": False,
+            "login": None,
             "note": "chưa có dịch vụ planflow nào chạy trên thư mục này (./run.sh serve), PREFECT_API_URL chưa đặt",
         }
+    login = os.environ.get("PREFECT_API_AUTH_STRING") or (running_service_record() or {}).get("prefect_auth_string")
     try:
         healthy = httpx.get(f"{api_url}/health", timeout=5).status_code == 200
-        response = httpx.post(f"{api_url}/deployments/filter", json={"limit": 200}, timeout=10)
-        response.raise_for_status()
-        flows = {
-            f["id"]: f["name"] for f in httpx.post(f"{api_url}/flows/filter", json={"limit": 200}, timeout=10).json()
-        }
+        anonymous = httpx.post(f"{api_url}/flows/filter", json={"limit": 1}, timeout=10).status_code
+        client = httpx.Client(timeout=10, auth=_basic(str(login)) if login else None)
+        with client:
+            response = client.post(f"{api_url}/deployments/filter", json={"limit": 200})
+            response.raise_for_status()
+            flows = {f["id"]: f["name"] for f in client.post(f"{api_url}/flows/filter", json={"limit": 200}).json()}
     except httpx.HTTPError as exc:
-        return {"api": api_url, "healthy": False, "note": str(exc)}
+        return {"api": api_url, "healthy": False, "login": None, "note": str(exc)}
     deployments = [
         {
             "name": f"{flows.get(d['flow_id'], '?')}/{d['name']}",
@@ -89,7 +93,14 @@ def prefect_status(api_url: str | None) -> dict[str, Any]:
         for d in response.json()
         if "planflow" in d.get("tags", [])
     ]
-    return {"api": api_url, "healthy": healthy, "deployments": sorted(deployments, key=lambda d: d["name"])}
+    ordered = sorted(deployments, key=lambda d: str(d["name"]))
+    return {"api": api_url, "healthy": healthy, "login": anonymous == 401, "deployments": ordered}
+
+
+def _basic(login: str) -> httpx.BasicAuth:
+    """Prefect's login 'user:password' as HTTP basic authentication."""
+    user, _, password = login.partition(":")
+    return httpx.BasicAuth(user, password)
 
 
 def status() -> dict[str, Any]:

@@ -12,7 +12,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 
 from models.db import Database
 from models.errors import UnavailableError
-from runtime.service_record import service_file
+from runtime.service_record import running_service_record, service_file
 from runtime.settings import get_settings
 
 
@@ -48,6 +48,9 @@ def configure_prefect_environment() -> None:
         found = running_service_api()
         if found:
             os.environ["PREFECT_API_URL"] = found
+            login = (running_service_record(settings.home) or {}).get("prefect_auth_string")
+            if login and not os.environ.get("PREFECT_API_AUTH_STRING"):
+                os.environ["PREFECT_API_AUTH_STRING"] = str(login)
     os.environ.setdefault("PREFECT_HOME", str(settings.home / "prefect"))
     Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
