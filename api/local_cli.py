@@ -19,7 +19,9 @@ from prefect.exceptions import ParameterBindError, ParameterTypeError
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from models.audit import Channel
 from models.errors import PlanflowError
+from runtime.channel import acting_through
 from runtime.service_record import CLI_TOKEN_VARIABLE
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
@@ -27,10 +29,12 @@ router = APIRouter(prefix="/internal/cli", include_in_schema=False)
 
 
 class StepCall(BaseModel):
-    """One `planflow task STEP` as the command line parsed it (dates and moments as ISO text)."""
+    """One `planflow task STEP` as the command line parsed it (dates and moments as ISO text), and the
+    operating-system account that typed it."""
 
     step: str = Field(max_length=40)
     parameters: dict[str, Any]
+    os_user: str | None = Field(default=None, max_length=100)
 
 
 def _allowed(request: Request, token: str | None) -> bool:
@@ -47,7 +51,6 @@ async def run_step(
     if not _allowed(request, token):
         raise HTTPException(403, "Chỉ dòng lệnh planflow trên máy này mới dùng được lối này.")
     from flows.lifecycle import STEP_FLOWS, assign_plan
-    from runtime.prefect_run import run_flow
 
     flow = assign_plan if call.step == "assign-all" else STEP_FLOWS.get(call.step)
     if flow is None:
@@ -57,7 +60,16 @@ async def run_step(
     if unknown:
         raise HTTPException(422, f"Tham số không có ở bước {call.step}: {', '.join(unknown)}")
     try:
-        result: dict[str, Any] = await run_in_threadpool(partial(run_flow, flow, **call.parameters))
+        result: dict[str, Any] = await run_in_threadpool(partial(_run_as_cli, call.os_user, flow, call.parameters))
     except (PlanflowError, ParameterTypeError, ParameterBindError) as exc:
         raise HTTPException(422, str(exc)) from exc
+    return result
+
+
+def _run_as_cli(os_user: str | None, flow: Any, parameters: dict[str, Any]) -> dict[str, Any]:
+    """The step's flow, recorded as typed at the command line by that account (in the worker thread)."""
+    from runtime.prefect_run import run_flow
+
+    with acting_through(Channel.CLI, os_user):
+        result: dict[str, Any] = run_flow(flow, **parameters)
     return result

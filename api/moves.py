@@ -13,8 +13,10 @@ from prefect import Flow
 from prefect.exceptions import ParameterBindError, ParameterTypeError
 
 from flows.lifecycle import STEP_FLOWS
+from models.audit import Channel
 from models.errors import PlanflowError
 from models.workflow import Action
+from runtime.channel import acting_through
 from runtime.prefect_run import run_flow
 
 # action → (step flow, parameters the action fixes)
@@ -94,12 +96,15 @@ def run_move(
     *,
     expected_version: int | None = None,
     idempotency_key: str | None = None,
+    channel: Channel = Channel.API,
 ) -> dict[str, Any]:
-    """Run the step's flow as this actor; a refusal becomes MoveRefusedError (nothing was written)."""
+    """Run the step's flow as this actor, recorded as coming through `channel` (the API or the portal); a refusal
+    becomes MoveRefusedError (nothing was written)."""
     extra = {"expected_version": expected_version, "idempotency_key": idempotency_key}
     flow, parameters = _parameters(action, plan, task, actor, payload, extra)
     try:
-        return run_flow(flow, **parameters)
+        with acting_through(channel):
+            return run_flow(flow, **parameters)
     except (ParameterTypeError, ParameterBindError) as exc:
         raise MoveRefusedError(422, f"Dữ liệu không hợp lệ: {exc}") from exc
     except PlanflowError as exc:

@@ -31,6 +31,7 @@ from documents import evidence
 from documents.calendar_ics import tasks_calendar
 from models.access import NOT_VISIBLE, can_see, is_secretariat, my_actions, sees, sees_reports, visible_tasks
 from models.accounts import LoginError, form_key, login, logout, person_for_token
+from models.audit import Channel
 from models.calendar import VIETNAM, local_date
 from models.deadline_words import meaning_vi
 from models.directory import roles_of
@@ -300,7 +301,9 @@ async def task_move(request: Request, plan: PathCode, number: PathCode, who: Who
         refuse_control_characters(payload)
         version = _int(form.get("version"))
         # the flow run blocks for a moment: off the event loop, so other visitors are not kept waiting
-        await run_in_threadpool(run_move, action, plan, number, actor, payload, expected_version=version)
+        await run_in_threadpool(
+            run_move, action, plan, number, actor, payload, expected_version=version, channel=Channel.PORTAL
+        )
     except (MoveRefusedError, ValueError) as refused:
         for reference in references:
             evidence.remove(root, reference)

@@ -11,10 +11,11 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from prefect import Flow, flow, get_run_logger
-from prefect.runtime import flow_run
+from prefect.runtime import deployment, flow_run
 
 from models.lifecycle import MoveRequest
 from models.workflow import Action
+from runtime.channel import current_channel
 from runtime.prefect_run import label_current_run
 from tasks.lifecycle import apply_task_move, assign_plan_tasks, task_tags
 
@@ -31,10 +32,12 @@ def _move(
     expected_version: int | None = None,
 ) -> dict[str, Any]:
     key = idempotency_key or f"flow-run:{flow_run.id}:{action.value}"
-    label_current_run(f"{step} {plan}/{task}", task_tags(plan, task, step))
-    result = apply_task_move(
-        MoveRequest(plan, task, action, actor, payload, idempotency_key=key, expected_version=expected_version), at
+    channel, os_user = current_channel(from_deployment=deployment.id is not None)
+    label_current_run(f"{step} {plan}/{task}", [*task_tags(plan, task, step), f"channel:{channel}"])
+    request = MoveRequest(
+        plan, task, action, actor, payload, key, expected_version=expected_version, channel=channel, os_user=os_user
     )
+    result = apply_task_move(request, at)
     get_run_logger().info(
         "%s %s/%s: %s → %s by %s; %d notifications queued%s",
         step,
@@ -70,7 +73,8 @@ def assign_plan(plan: str, actor: str, at: datetime | None = None, related: list
     """The secretariat assigns every task of an imported plan at once (one run, one transaction); `related` names
     the agencies behind "các cơ quan liên quan" where the directory does not."""
     label_current_run(f"assign all {plan}", [f"plan:{plan}", "step:assign"])
-    outcome = assign_plan_tasks(plan, actor, f"flow-run:{flow_run.id}", at, related)
+    channel = current_channel(from_deployment=deployment.id is not None)
+    outcome = assign_plan_tasks(plan, actor, f"flow-run:{flow_run.id}", at, related, channel)
     made = [r for r in outcome.moves if not r.repeated]
     notified = sum(r.notifications for r in made)
     logger = get_run_logger()

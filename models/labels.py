@@ -4,6 +4,7 @@ decisions, roles — in Vietnamese. The CLI, the portal, messages and every repo
 
 from __future__ import annotations
 
+from models.audit import CHANNEL_LABELS_VI
 from models.deadlines import KIND_LABELS_VI, DeadlineKind
 from models.workflow import ACTION_LABELS_VI, ROLE_LABELS_VI, STATUS_LABELS_VI, Action, Role, TaskStatus
 
@@ -23,6 +24,7 @@ _ALL: dict[str, str] = {
     **{kind.value: label for kind, label in KIND_LABELS_VI.items()},
     **{role.value: label for role, label in ROLE_LABELS_VI.items()},
     **DECISION_LABELS_VI,
+    **{channel.value: label for channel, label in CHANNEL_LABELS_VI.items()},
 }
 ENGLISH_VALUES = frozenset(
     [*(s.value for s in TaskStatus), *(a.value for a in Action), *(k.value for k in DeadlineKind),

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
-from models.audit import AuditEvent, record_event
+from models.audit import AuditEvent, Channel, record_event
 from models.calendar import EARLIEST, LATEST
 from models.db import Database, insert_new_only
 from models.directory import find_person, roles_of
@@ -91,6 +91,8 @@ class MoveRequest:
     payload: dict[str, Any] = field(default_factory=dict)
     idempotency_key: str | None = None
     expected_version: int | None = None  # the version the person saw (a form's hidden field)
+    channel: str | None = None  # the door it came through (models.audit.Channel)
+    os_user: str | None = None  # at the command line: the operating-system account that typed it
 
 
 @dataclass(frozen=True)
@@ -287,6 +289,7 @@ def apply_move(session: Session, request: MoveRequest, *, now: datetime) -> Move
     )
     event = record_event(  # written once, last: the audit log is append-only
         session,
+        channel=request.channel,
         actor=actor.full_name,
         action=f"task.{request.action.value}",
         entity_type="plan_task",
@@ -302,6 +305,7 @@ def apply_move(session: Session, request: MoveRequest, *, now: datetime) -> Move
             "given": given,
             "move_id": move_id,
             "notifications": notified,
+            **({"os_user": request.os_user} if request.os_user else {}),
         },
         idempotency_key=stored_key,
     )
@@ -446,6 +450,7 @@ def request_explanations_in_bulk(session: Session, requests: list[dict[str, Any]
                 "entity_type": "plan_task",
                 "entity_key": f"{r['plan']}/{r['task']}",
                 "idempotency_key": r["key"],
+                "channel": Channel.SCHEDULE.value,
                 "details": {
                     "plan": r["plan"],
                     "task": r["task"],

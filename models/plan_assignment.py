@@ -31,6 +31,8 @@ def assign_whole_plan(
     now: datetime,
     related: list[str] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    channel: str | None = None,
+    os_user: str | None = None,
 ) -> PlanAssignment:
     """Assign every imported task of a plan in one transaction; a task refused (no lead, "các cơ quan liên quan"
     not resolved) keeps its status and is listed, so one unclear row does not hold back the other 57.
@@ -42,9 +44,8 @@ def assign_whole_plan(
     numbers = [t.number for t in get_plan(session, plan_code).tasks if t.status == TaskStatus.IMPORTED.value]
     payload = {"related": related} if related else {}
     for done, number in enumerate(numbers, start=1):
-        request = MoveRequest(
-            plan_code, number, Action.ASSIGN, actor, payload, idempotency_key=f"{key_prefix}:{number}"
-        )
+        key = f"{key_prefix}:{number}"
+        request = MoveRequest(plan_code, number, Action.ASSIGN, actor, payload, key, channel=channel, os_user=os_user)
         try:
             with session.begin_nested():
                 outcome.moves.append(apply_move(session, request, now=now))

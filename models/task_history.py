@@ -45,6 +45,7 @@ def task_history(session: Session, plan_code: str, number: str) -> dict[str, Any
             "from": e.details.get("from"),
             "to": e.details.get("to"),
             "given": e.details.get("given", {}),
+            "channel": e.channel,
         }
         for e in events
     ]

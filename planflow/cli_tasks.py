@@ -180,10 +180,11 @@ def cmd_task_show(args: argparse.Namespace) -> int:
     print(f"  {view['description']}")
     deadline = view["deadline"]
     print(f"  Chủ trì: {view['lead_agency'] or '—'}; thời hạn: {deadline['text']} ({label_vi(deadline['kind'])})")
-    table = Table("Lúc", "Người", "Thao tác", "Trạng thái", title="Lịch sử", title_justify="left")
+    table = Table("Lúc", "Người", "Thao tác", "Trạng thái", "Qua", title="Lịch sử", title_justify="left")
     for event in view["history"]:
         moved = f"{label_vi(event['from'])} → {label_vi(event['to'])}"
-        table.add_row(event["at"][:16].replace("T", " "), event["actor"], label_vi(event["action"]), moved)
+        when, channel = event["at"][:16].replace("T", " "), label_vi(event["channel"], empty="")
+        table.add_row(when, event["actor"], label_vi(event["action"]), moved, channel)
     Console().print(table)
     return 0
 

@@ -56,7 +56,7 @@ def step_through_service(step: str, parameters: dict[str, Any]) -> dict[str, Any
     try:
         response = httpx.post(
             f"http://127.0.0.1:{port}/internal/cli/step",
-            json={"step": step, "parameters": parameters},
+            json={"step": step, "parameters": parameters, "os_user": local_user()},
             headers={"X-Planflow-Cli-Token": str(token)},
             timeout=httpx.Timeout(STEP_TIMEOUT_SECONDS, connect=2.0),
         )
@@ -69,3 +69,13 @@ def step_through_service(step: str, parameters: dict[str, Any]) -> dict[str, Any
         return None  # an older service without this door
     detail = response.json().get("detail") if "json" in response.headers.get("content-type", "") else None
     raise StepRefusedError(response.status_code, str(detail or response.text[:300]))
+
+
+def local_user() -> str | None:
+    """The operating-system account running this process (None where it has no name)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None

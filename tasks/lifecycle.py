@@ -23,12 +23,27 @@ def apply_task_move(request: MoveRequest, at: datetime | None = None) -> MoveRes
 
 @task(name="assign-plan-tasks", cache_policy=NO_CACHE, retries=2, retry_condition_fn=database_hiccup)
 def assign_plan_tasks(
-    plan_code: str, actor: str, key_prefix: str, at: datetime | None = None, related: list[str] | None = None
+    plan_code: str,
+    actor: str,
+    key_prefix: str,
+    at: datetime | None = None,
+    related: list[str] | None = None,
+    channel: tuple[str, str | None] = ("cli", None),
 ) -> PlanAssignment:
     """Assign every not-yet-assigned task of a plan, all in one transaction; refused tasks are listed."""
     with steps(f"Giao nhiệm vụ kế hoạch {plan_code}") as report, get_database().transaction() as session:
         moment = at or datetime.now(UTC)
-        return assign_whole_plan(session, plan_code, actor, key_prefix, now=moment, related=related, on_progress=report)
+        return assign_whole_plan(
+            session,
+            plan_code,
+            actor,
+            key_prefix,
+            now=moment,
+            related=related,
+            on_progress=report,
+            channel=channel[0],
+            os_user=channel[1],
+        )
 
 
 @task(name="describe-task", cache_policy=NO_CACHE)

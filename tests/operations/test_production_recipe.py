@@ -131,8 +131,12 @@ def test_recipe_runs_a_deployment_on_a_worker(databases: tuple[str, str], tmp_pa
         engine = create_engine(_database_url(planflow_db).replace("postgresql://", "postgresql+psycopg://", 1))
         with engine.connect() as connection:
             acknowledged = connection.execute(text("SELECT status FROM plan_tasks WHERE number = '47'")).scalar_one()
+            channel = connection.execute(
+                text("SELECT channel FROM audit_events WHERE action = 'task.acknowledge' ORDER BY id DESC LIMIT 1")
+            ).scalar_one()
         engine.dispose()
         assert acknowledged == "acknowledged"
+        assert channel == "prefect_ui"  # a run from a deployment is recorded as the Prefect UI's
         status = json.loads(_run(env, planflow, "status", "--json"))
         names = {d["name"] for d in status["prefect"]["deployments"]}
         assert {"escalation-sweep/daily-0700", "deliver-notifications/every-minute"} <= names
