@@ -20,7 +20,12 @@ from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api import local_cli, portal, reports
+from api import (
+    local_cli,
+    portal,
+    portal_tokens,  # noqa: F401 (its pages join portal.router before it is included)
+    reports,
+)
 from api.inputs import CleanPayload, CleanText, IdempotencyKey, PathCode, RowId
 from api.limits import RequestGuard
 from api.moves import MoveRefusedError, run_move

@@ -66,6 +66,11 @@ def _local_time(iso: str | None) -> str:
     return datetime.fromisoformat(iso).astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M") if iso else ""
 
 
+def _local_time_dt(moment: datetime | None) -> str:
+    """A stored moment as Hà Nội time, dd/mm/yyyy HH:MM."""
+    return moment.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M") if moment else ""
+
+
 def _day(iso: str | None) -> str:
     return datetime.fromisoformat(iso).strftime("%d/%m/%Y") if iso else ""
 
@@ -80,6 +85,7 @@ def _status_vi(code: str | None) -> str:
 
 templates.env.filters.update(
     local_time=_local_time,
+    local_time_dt=_local_time_dt,
     day=_day,
     action_vi=_action_vi,
     status_vi=_status_vi,

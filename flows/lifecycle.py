@@ -12,12 +12,13 @@ from typing import Any, Literal
 
 from prefect import Flow, flow, get_run_logger
 from prefect.runtime import deployment, flow_run
+from pydantic import SecretStr
 
 from models.lifecycle import MoveRequest
 from models.workflow import Action
 from runtime.channel import current_channel
 from runtime.prefect_run import label_current_run
-from tasks.lifecycle import apply_task_move, assign_plan_tasks, task_tags
+from tasks.lifecycle import apply_task_move, assign_plan_tasks, prove_actor, task_tags
 
 
 def _move(
@@ -32,7 +33,10 @@ def _move(
     expected_version: int | None = None,
 ) -> dict[str, Any]:
     key = idempotency_key or f"flow-run:{flow_run.id}:{action.value}"
-    channel, os_user = current_channel(from_deployment=deployment.id is not None)
+    from_deployment = deployment.id is not None
+    if from_deployment:  # the Prefect UI or a program: the actor named must prove it is them
+        prove_actor(flow_run.parameters.get("personal_token"), actor)
+    channel, os_user = current_channel(from_deployment=from_deployment)
     label_current_run(f"{step} {plan}/{task}", [*task_tags(plan, task, step), f"channel:{channel}"])
     request = MoveRequest(
         plan, task, action, actor, payload, key, expected_version=expected_version, channel=channel, os_user=os_user
@@ -61,6 +65,7 @@ def assign_task(
     idempotency_key: str | None = None,
     at: datetime | None = None,
     expected_version: int | None = None,
+    personal_token: SecretStr | None = None,
 ) -> dict[str, Any]:
     """The secretariat assigns a task to its lead agency, naming the agencies behind "các cơ quan liên quan"
     when the directory does not."""
@@ -69,10 +74,18 @@ def assign_task(
 
 
 @flow(name="plan-assign-all", flow_run_name="assign all {plan}")
-def assign_plan(plan: str, actor: str, at: datetime | None = None, related: list[str] | None = None) -> dict[str, Any]:
+def assign_plan(
+    plan: str,
+    actor: str,
+    at: datetime | None = None,
+    related: list[str] | None = None,
+    personal_token: SecretStr | None = None,
+) -> dict[str, Any]:
     """The secretariat assigns every task of an imported plan at once (one run, one transaction); `related` names
     the agencies behind "các cơ quan liên quan" where the directory does not."""
     label_current_run(f"assign all {plan}", [f"plan:{plan}", "step:assign"])
+    if deployment.id is not None:
+        prove_actor(flow_run.parameters.get("personal_token"), actor)
     channel = current_channel(from_deployment=deployment.id is not None)
     outcome = assign_plan_tasks(plan, actor, f"flow-run:{flow_run.id}", at, related, channel)
     made = [r for r in outcome.moves if not r.repeated]
@@ -99,6 +112,7 @@ def acknowledge_task(
     idempotency_key: str | None = None,
     at: datetime | None = None,
     expected_version: int | None = None,
+    personal_token: SecretStr | None = None,
 ) -> dict[str, Any]:
     """The lead agency acknowledges the task it was given."""
     return _move(
@@ -116,6 +130,7 @@ def request_coordination(
     idempotency_key: str | None = None,
     at: datetime | None = None,
     expected_version: int | None = None,
+    personal_token: SecretStr | None = None,
 ) -> dict[str, Any]:
     """The lead agency asks its coordinating agencies (all, or those named) for their part."""
     payload = {"message": message, "agencies": agencies or []}
@@ -141,6 +156,7 @@ def give_coordination_input(
     idempotency_key: str | None = None,
     at: datetime | None = None,
     expected_version: int | None = None,
+    personal_token: SecretStr | None = None,
 ) -> dict[str, Any]:
     """A coordinating agency gives its input to the lead agency."""
     return _move(
@@ -159,6 +175,7 @@ def submit_result(
     idempotency_key: str | None = None,
     at: datetime | None = None,
     expected_version: int | None = None,
+    personal_token: SecretStr | None = None,
 ) -> dict[str, Any]:
     """The lead agency submits its result, with evidence and measured KPI values (a new version each time)."""
     payload = {"result": result, "evidence": evidence or [], "kpi_values": kpi_values or {}}
@@ -175,6 +192,7 @@ def submit_progress(
     idempotency_key: str | None = None,
     at: datetime | None = None,
     expected_version: int | None = None,
+    personal_token: SecretStr | None = None,
 ) -> dict[str, Any]:
     """The lead agency of a recurring task reports its progress for a period (YYYY-MM or YYYY-Qn)."""
     payload = {"period": period, "text": text}
@@ -193,6 +211,7 @@ def review_result(
     idempotency_key: str | None = None,
     at: datetime | None = None,
     expected_version: int | None = None,
+    personal_token: SecretStr | None = None,
 ) -> dict[str, Any]:
     """The secretariat approves the result, or returns it with comments for a new version."""
     action = Action.APPROVE if decision == "approve" else Action.RETURN
@@ -209,6 +228,7 @@ def request_explanation(
     idempotency_key: str | None = None,
     at: datetime | None = None,
     expected_version: int | None = None,
+    personal_token: SecretStr | None = None,
 ) -> dict[str, Any]:
     """The secretariat demands an explanation (giải trình) of a late or failing task."""
     payload = {"reason": reason, "failing": failing}
@@ -234,6 +254,7 @@ def submit_explanation(
     idempotency_key: str | None = None,
     at: datetime | None = None,
     expected_version: int | None = None,
+    personal_token: SecretStr | None = None,
 ) -> dict[str, Any]:
     """The lead agency submits its explanation."""
     return _move(
@@ -260,6 +281,7 @@ def decide_explanation(
     idempotency_key: str | None = None,
     at: datetime | None = None,
     expected_version: int | None = None,
+    personal_token: SecretStr | None = None,
 ) -> dict[str, Any]:
     """The leader in charge or the Standing Committee accepts (new deadline) or rejects the explanation."""
     action = Action.ACCEPT_EXPLANATION if decision == "accept" else Action.REJECT_EXPLANATION
@@ -279,6 +301,7 @@ def request_extension(
     idempotency_key: str | None = None,
     at: datetime | None = None,
     expected_version: int | None = None,
+    personal_token: SecretStr | None = None,
 ) -> dict[str, Any]:
     """The lead agency asks, before the deadline, for a later one (gia hạn)."""
     payload = {"new_due_date": new_due_date, "reason": reason}
@@ -297,6 +320,7 @@ def decide_extension(
     idempotency_key: str | None = None,
     at: datetime | None = None,
     expected_version: int | None = None,
+    personal_token: SecretStr | None = None,
 ) -> dict[str, Any]:
     """The leader in charge grants or refuses the extension asked for."""
     action = Action.GRANT_EXTENSION if decision == "grant" else Action.REFUSE_EXTENSION
@@ -315,6 +339,7 @@ def set_deadline(
     idempotency_key: str | None = None,
     at: datetime | None = None,
     expected_version: int | None = None,
+    personal_token: SecretStr | None = None,
 ) -> dict[str, Any]:
     """The secretariat records the date an upper body set for a task that waited on it."""
     payload = {"new_due_date": new_due_date, "comment": comment}
@@ -330,6 +355,7 @@ def cancel_task(
     idempotency_key: str | None = None,
     at: datetime | None = None,
     expected_version: int | None = None,
+    personal_token: SecretStr | None = None,
 ) -> dict[str, Any]:
     """The Standing Committee cancels a task, with the reason."""
     return _move("cancel", Action.CANCEL, plan, task, actor, {"reason": reason}, idempotency_key, at, expected_version)

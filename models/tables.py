@@ -13,10 +13,23 @@ from models import (
     escalation_policy,
     org,
     outbox,
+    personal_tokens,
     plan,
     records,
     reporting,
     review_cycle,
 )
 
-TABLE_MODULES = (accounts, audit, escalation, escalation_policy, org, outbox, plan, records, reporting, review_cycle)
+TABLE_MODULES = (
+    accounts,
+    audit,
+    escalation,
+    escalation_policy,
+    org,
+    outbox,
+    personal_tokens,
+    plan,
+    records,
+    reporting,
+    review_cycle,
+)

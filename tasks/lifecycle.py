@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
+from pydantic import SecretStr
 
 from documents.plan_text import slugify
 from models.lifecycle import MoveRequest, MoveResult, apply_move_once, load_task
@@ -53,3 +54,13 @@ def task_tags(plan_code: str, number: str, step: str) -> list[str]:
         plan_task, _plan = load_task(session, plan_code, number)
         lead = plan_task.lead_agency.name if plan_task.lead_agency else "chua-co-chu-tri"
     return [f"plan:{plan_code}", f"task:{plan_code}/{number}", f"agency:{slugify(lead)}", f"step:{step}"]
+
+
+def prove_actor(token: object, actor: str) -> None:
+    """A run started from a deployment acts only for the person whose personal token it carries; a wrong,
+    expired, revoked or someone else's token refuses the run before anything changes."""
+    from models.personal_tokens import prove
+
+    secret = token.get_secret_value() if isinstance(token, SecretStr) else (str(token) if token else None)
+    with get_database().transaction() as session:
+        prove(session, secret, actor, now=datetime.now(UTC))

@@ -196,3 +196,21 @@ def test_the_task_page_shows_everything_stored_for_the_task(client: TestClient, 
     meaning = page[page.index('id="deadline-meaning"') :]
     assert "Hạn hoàn thành</dt><dd>31/12/2026" in meaning
     assert not re.search(r"\b20\d\d-\d\d-\d\d\b", page)  # no ISO date where a person reads
+
+
+def test_a_person_creates_a_personal_token_sees_it_once_and_revokes_it(client: TestClient) -> None:
+    lead = logged_in(LEAD)
+    page = lead.get("/portal/tokens").text
+    created = lead.post("/portal/tokens", data={"key": form_key(page), "name": "Duyệt từ Prefect", "days": "30"}).text
+    token = re.search(r"<code>(pf_[\w-]+)</code>", created)
+    assert token is not None and 'id="new-token"' in created
+    again = lead.get("/portal/tokens").text
+    assert token.group(1) not in again and "Duyệt từ Prefect" in again and "còn hiệu lực" in again
+    assert lead.post("/portal/tokens", data={"key": "0" * 64, "name": "Giả", "days": "30"}).status_code == 403
+    revoke_url = re.search(r'action="(/portal/tokens/\d+/revoke)"', again)
+    assert revoke_url is not None
+    office = logged_in(OFFICE)
+    office_key = form_key(office.get("/portal/tokens").text)
+    assert office.post(revoke_url.group(1), data={"key": office_key}).status_code == 404  # not theirs to revoke
+    revoked = lead.post(revoke_url.group(1), data={"key": form_key(again)}).text
+    assert "đã thu hồi" in revoked and "Đã thu hồi mã." in revoked

@@ -11,12 +11,16 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
+from models.db import Database
+from models.org import Person
+from models.personal_tokens import create_token
 from tests.conftest import POSTGRES_ADMIN_URL, _admin, _database_url, _postgres_problem
 from tests.notifications.conftest import free_port
 from tests.paths import ROOT
@@ -116,7 +120,13 @@ def test_recipe_runs_a_deployment_on_a_worker(databases: tuple[str, str], tmp_pa
             ).scalar_one()
         engine.dispose()
         assert fired > 0 and queued > 0
-        # A task step deployed to the work pool, run as the Prefect UI's "Run" would run it.
+        # A task step deployed to the work pool, run as the Prefect UI's "Run" would run it, with the acting
+        # person's own personal token (created as the portal creates it).
+        database = Database(_database_url(planflow_db))
+        with database.transaction() as session:
+            lead = session.scalars(select(Person).where(Person.email == "cvxd@vinhtuy.example")).one()
+            token = create_token(session, lead, name="Prefect", days=7, now=datetime.now(UTC))
+        database.engine.dispose()
         step = _run(
             env,
             str(BIN / "prefect"),
@@ -124,7 +134,9 @@ def test_recipe_runs_a_deployment_on_a_worker(databases: tuple[str, str], tmp_pa
             "run",
             "task-acknowledge/on-demand",
             "--params",
-            json.dumps({"plan": "vinh-tuy-2026", "task": "47", "actor": "cvxd@vinhtuy.example"}),
+            json.dumps(
+                {"plan": "vinh-tuy-2026", "task": "47", "actor": "cvxd@vinhtuy.example", "personal_token": token}
+            ),
         )
         assert "Created flow run" in step
         assert _wait_for_run(api, "task-acknowledge") == "COMPLETED"
