@@ -23,7 +23,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api import (
     local_cli,
     portal,
-    portal_tokens,  # noqa: F401 (its pages join portal.router before it is included)
+    portal_console,  # noqa: F401 (its pages join portal.router before it is included)
+    portal_tokens,  # noqa: F401 (likewise)
     reports,
 )
 from api.inputs import CleanPayload, CleanText, IdempotencyKey, PathCode, RowId

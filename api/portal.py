@@ -117,6 +117,7 @@ class Visitor:
         self.session, self.person, self.form_key = session, person, form_key(token)
         self.token = token
         self.sees_reports = sees_reports(person)  # the menu shows "Báo cáo" by the rule the report page applies
+        self.secretariat = is_secretariat(person)  # and "Văn phòng" (the console) to the secretariat only
 
 
 def visitor(planflow_session: Annotated[str | None, Cookie()] = None) -> Iterator[Visitor]:

@@ -214,3 +214,32 @@ def test_a_person_creates_a_personal_token_sees_it_once_and_revokes_it(client: T
     assert office.post(revoke_url.group(1), data={"key": office_key}).status_code == 404  # not theirs to revoke
     revoked = lead.post(revoke_url.group(1), data={"key": form_key(again)}).text
     assert "đã thu hồi" in revoked and "Đã thu hồi mã." in revoked
+
+
+def test_the_console_assigns_a_plan_and_classifies_as_the_person_and_is_no_one_elses(
+    client: TestClient, planflow_env: Database
+) -> None:
+    from models.audit import AuditEvent
+    from models.plan import Plan, PlanTask
+
+    office = logged_in(OFFICE)
+    key = form_key(office.get("/portal/console").text)
+    assigned = office.post("/portal/console/assign", data={"key": key, "plan": "vinh-tuy-2026"})
+    assert "Đã giao các nhiệm vụ" in assigned.text
+    classified = office.post(
+        "/portal/console/classify", data={"key": key, "plan": "vinh-tuy-2026", "number": "42", "classified": "true"}
+    )
+    assert "Đã cập nhật đánh dấu" in classified.text
+    with planflow_env.session() as session:
+        tasks = session.scalars(select(PlanTask).join(Plan).where(Plan.code == "vinh-tuy-2026")).all()
+        assert all(t.status != "imported" for t in tasks)
+        assert next(t for t in tasks if t.number == "42").classified
+        event = session.scalars(select(AuditEvent).where(AuditEvent.entity_key == "vinh-tuy-2026/8")).one()
+        assert (event.actor, event.channel) == ("Phạm Minh Đức", "portal")
+    lead = logged_in(LEAD)
+    lead_key = form_key(lead.get("/portal").text)
+    assert lead.get("/portal/console").status_code == 404
+    assert lead.post("/portal/console/assign", data={"key": lead_key, "plan": "vinh-tuy-2026"}).status_code == 404
+    assert "hai-phong" not in office.get("/portal/console").text  # another organization's plans are not offered
+    refused = office.post("/portal/console/assign", data={"key": key, "plan": "hai-phong-2026"})
+    assert refused.status_code == 404

@@ -150,3 +150,38 @@ def test_each_person_sees_their_own_work_first_and_filters_narrow_it(portal: str
             office.goto(f"{portal}/portal/tasks/vinh-tuy-2026/{number}")
             assert "chuyển đổi số" in office.locator("main .card").first.inner_text().lower(), number
         browser.close()
+
+
+def test_the_secretariat_runs_its_own_jobs_from_the_console(portal: str, database: Database) -> None:
+    """The secretariat opens a review cycle and compiles a report in the portal; a lead member has no console."""
+    from playwright.sync_api import expect, sync_playwright
+    from sqlalchemy import select
+
+    from models.reporting import StoredReport
+    from models.review_cycle import ReviewCycle
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        office = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        _log_in(office, portal, OFFICE)
+        office.get_by_role("link", name="Văn phòng", exact=True).click()
+        office.fill("#cycle-period", "2026-Q4")
+        office.fill("#cycle-due", "2026-12-15")
+        office.locator("#review-cycle button[type=submit]").click()
+        expect(office.locator("#message")).to_have_text("Đã mở kỳ rà soát.")
+        expect(office.locator("#cycles")).to_contain_text("Kỳ 2026-Q4: hạn 15/12/2026, đang mở")
+        office.get_by_role("link", name="Tổng hợp và gửi báo cáo kỳ →").click()
+        office.fill("#period", "2026-Q4")
+        office.get_by_role("button", name="Tổng hợp").click()
+        expect(office.locator("main")).to_contain_text("quý IV năm 2026")
+        office.screenshot(path=str(SHOTS / "portal-secretariat-console.png"), full_page=True)
+
+        lead = browser.new_context(viewport=PHONE, is_mobile=True).new_page()
+        _log_in(lead, portal, LEAD)
+        assert lead.get_by_role("link", name="Văn phòng", exact=True).count() == 0
+        assert lead.goto(f"{portal}/portal/console").status == 404
+        browser.close()
+    with database.session() as session:
+        [cycle] = session.scalars(select(ReviewCycle)).all()
+        assert (cycle.period, cycle.started_by) == ("2026-Q4", "Phạm Minh Đức")  # as the person, not "Văn phòng"
+        assert session.scalars(select(StoredReport.period)).all() == ["2026-Q4"]
