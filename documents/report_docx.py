@@ -107,7 +107,7 @@ def _table(doc: DocumentType, header: list[str], rows: list[list[Any]], widths: 
 def _body(doc: DocumentType, figures: dict[str, Any], layout: ReportLayout) -> None:
     totals, ratios = figures["totals"], figures["ratios"]
     total = sum(totals.values())
-    _paragraph(doc, "I. TÌNH HÌNH THỰC HIỆN", bold=True)
+    _paragraph(doc, "I. KẾT QUẢ THỰC HIỆN", bold=True)
     previous = figures.get("previous")
     as_of = day_text(figures["as_of"])
     counts = "; ".join(f"{label} {totals[key]}" for key, label in CATEGORIES if totals[key])
@@ -141,10 +141,16 @@ def _body(doc: DocumentType, figures: dict[str, Any], layout: ReportLayout) -> N
         doc.add_picture(io.BytesIO(layout.charts["sections"]), width=Cm(16))
     _paragraph(doc, "3. Theo cơ quan chủ trì", bold=True)
     _group_table(doc, figures["by_agency"], "Cơ quan chủ trì")
+    number = 4
+    if figures.get("by_leader"):
+        _paragraph(doc, f"{number}. Theo lãnh đạo phụ trách", bold=True)
+        _group_table(doc, figures["by_leader"], "Lãnh đạo phụ trách")
+        number += 1
     if figures.get("by_organization"):
-        _paragraph(doc, "4. Theo tổ chức đảng trực thuộc", bold=True)
+        _paragraph(doc, f"{number}. Theo tổ chức đảng trực thuộc", bold=True)
         _group_table(doc, figures["by_organization"], "Tổ chức đảng")
-    _paragraph(doc, "II. CHỈ TIÊU CỦA KẾ HOẠCH", bold=True)
+        number += 1
+    _paragraph(doc, f"{number}. Chỉ tiêu của kế hoạch", bold=True)
     _table(
         doc,
         ["Chỉ tiêu", "Mục tiêu", "Kết quả đo", "Đánh giá"],
@@ -159,7 +165,7 @@ def _body(doc: DocumentType, figures: dict[str, Any], layout: ReportLayout) -> N
         ],
         widths=[9, 2.5, 2.5, 2],
     )
-    _paragraph(doc, "III. NHIỆM VỤ QUÁ HẠN VÀ GIẢI TRÌNH", bold=True)
+    _paragraph(doc, f"{number + 1}. Nhiệm vụ quá hạn và giải trình", bold=True)
     if figures["overdue"]:
         _table(
             doc,
@@ -177,10 +183,10 @@ def _body(doc: DocumentType, figures: dict[str, Any], layout: ReportLayout) -> N
         )
     else:
         _paragraph(doc, "Không có nhiệm vụ quá hạn.")
-    _paragraph(doc, "IV. NHIỆM VỤ THƯỜNG XUYÊN", bold=True)
+    _paragraph(doc, f"{number + 2}. Nhiệm vụ thường xuyên", bold=True)
     reported = sum(1 for r in figures["recurring"] if r["reported"])
     _paragraph(doc, f"{reported}/{len(figures['recurring'])} nhiệm vụ thường xuyên đã báo cáo tiến độ trong kỳ.")
-    _paragraph(doc, "V. TRÁCH NHIỆM CỦA CƠ QUAN VÀ NGƯỜI ĐỨNG ĐẦU", bold=True)
+    _paragraph(doc, f"{number + 3}. Trách nhiệm của cơ quan và người đứng đầu", bold=True)
     _table(
         doc,
         [
@@ -207,6 +213,35 @@ def _body(doc: DocumentType, figures: dict[str, Any], layout: ReportLayout) -> N
             for a in figures["accountability"]
         ],
     )
+    _written(doc, figures.get("written") or {})
+
+
+def _written(doc: DocumentType, written: dict[str, Any]) -> None:
+    """II. the overall assessment, III. the next period's main tasks, IV. the proposals — written from the data."""
+    assessment = written.get("assessment", {})
+    _paragraph(doc, "II. ĐÁNH GIÁ CHUNG", bold=True)
+    for number, (title, key, empty) in enumerate(
+        [
+            ("Ưu điểm", "strengths", "Chưa có cơ quan nào hoàn thành đúng hạn toàn bộ nhiệm vụ đến hạn."),
+            ("Hạn chế", "shortcomings", "Không có nhiệm vụ quá hạn."),
+            ("Nguyên nhân", "causes", "Không có hạn chế cần giải trình."),
+        ],
+        start=1,
+    ):
+        _paragraph(doc, f"{number}. {title}", bold=True)
+        for line in assessment.get(key) or [empty]:
+            _paragraph(doc, f"- {line}")
+    upcoming = written.get("next_period", {})
+    _paragraph(doc, f"III. NHIỆM VỤ TRỌNG TÂM {str(upcoming.get('label', 'KỲ TỚI')).upper()}", bold=True)
+    if not upcoming.get("units"):
+        _paragraph(doc, "Không có nhiệm vụ nào đến hạn trong kỳ tới.")
+    for unit in upcoming.get("units", []):
+        _paragraph(doc, f"- {unit['agency']}:", bold=True)
+        for task in unit["tasks"]:
+            _paragraph(doc, f"+ Nhiệm vụ {task['number']} (hạn {day_text(task['due_date'])}): {task['description']}")
+    _paragraph(doc, "IV. ĐỀ XUẤT, KIẾN NGHỊ", bold=True)
+    for line in written.get("proposals") or ["Không có đề xuất, kiến nghị với cấp trên trong kỳ."]:
+        _paragraph(doc, f"- {line}")
 
 
 def _group_table(doc: DocumentType, groups: list[dict[str, Any]], title: str) -> None:

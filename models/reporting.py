@@ -22,6 +22,7 @@ from models.errors import InvalidInputError
 from models.org import Agency, Organization, Person
 from models.plan import KpiIndicator, Plan, PlanSection, PlanTask, PlanTaskLeader
 from models.records import DeadlineChange, Explanation, ProgressReport, Submission
+from models.report_sections import following_period, written_sections
 from models.urgency import DUE_SOON_WORKING_DAYS
 from models.workflow import TaskStatus
 
@@ -154,6 +155,7 @@ class ReportFigures:
     previous: dict[str, Any] | None = None
     change: dict[str, int] = field(default_factory=dict)
     history: list[dict[str, Any]] = field(default_factory=list)  # totals of earlier periods, oldest first
+    written: dict[str, Any] = field(default_factory=dict)  # assessment, next period's tasks, proposals
 
     def to_dict(self) -> dict[str, Any]:
         """The stored JSON."""
@@ -224,6 +226,8 @@ def compile_figures(
     while len(trend) <= history and trend[0].previous().end >= plans_begin:  # the plans' own periods only
         trend.insert(0, trend[0].previous())
     figures.history = [{"period": p.key, "totals": totals_of(p)} for p in trend]
+    upcoming = parse_period(following_period(period.key))
+    figures.written = written_sections(figures.to_dict(), upcoming.start, upcoming.end, upcoming.label)
     return figures
 
 

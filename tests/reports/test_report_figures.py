@@ -134,3 +134,45 @@ def test_periods(text_: str, key: str, start: date, end: date) -> None:
     assert parse_period("2026-Q1").previous().key == "2025-Q4"
     assert parse_period("2026-01").previous().key == "2025-12"
     assert parse_period("2026-Q2").label == "quý II năm 2026"
+
+
+def test_the_written_sections_come_from_the_quarters_own_data(walked) -> None:
+    """II. assessment (shortcomings with days late, causes quoted from the explanations), III. the next
+    quarter's tasks by unit, IV. proposals for the tasks waiting on the upper level."""
+    db, _, _ = walked
+    with db.session() as session:
+        figures = compile_figures(session, organization_code=ORG, period=parse_period("2026-Q2"), today=TODAY)
+    written = figures.written
+    overdue = [row for row in figures.tasks if row["category"] == "overdue"]
+    assert overdue and len(written["assessment"]["shortcomings"]) == len(overdue)
+    late = overdue[0]
+    days = (date(2026, 6, 30) - date.fromisoformat(late["due_date"])).days
+    assert any(f"Nhiệm vụ {late['number']} ({late['lead_agency']}) quá hạn {days} ngày" in line
+               for line in written["assessment"]["shortcomings"])  # fmt: skip
+    assert any("“Thiếu nhân sự chuyên trách”" in line for line in written["assessment"]["causes"])
+    assert written["next_period"]["label"] == "quý III năm 2026"
+    with db.session() as session:  # the plan's deadlines fall in Q2 and at the year's end: Q1's report lists Q2's
+        q1 = compile_figures(session, organization_code=ORG, period=parse_period("2026-Q1"), today=TODAY)
+    next_quarter = q1.written["next_period"]
+    assert next_quarter["label"] == "quý II năm 2026"
+    listed = {t["number"] for unit in next_quarter["units"] for t in unit["tasks"]}
+    due_in_q2 = {
+        row["number"]
+        for row in q1.tasks
+        if row["due_date"] and "2026-04-01" <= row["due_date"] <= "2026-06-30"
+        and row["category"] not in ("completed_on_time", "completed_late", "cancelled")
+    }  # fmt: skip
+    assert listed == due_in_q2 and listed
+    waiting = [row for row in figures.tasks if row["category"] == "waiting_upstream"]
+    assert waiting and len(written["proposals"]) == len(waiting)
+    assert all("Đề nghị cấp trên" in line for line in written["proposals"])
+
+
+def test_written_lines_are_cut_at_words_and_long_lists_say_how_many_more() -> None:
+    from models.report_sections import MAX_LISTED, _capped, _short, following_period
+
+    assert _short("một hai ba bốn năm", 9) == "một hai…"
+    assert len(_capped([str(n) for n in range(MAX_LISTED + 4)])) == MAX_LISTED + 1
+    assert [following_period(k) for k in ("2026-Q4", "2026-H1", "2026-12", "2026")] == [
+        "2027-Q1", "2026-H2", "2027-01", "2027"
+    ]  # fmt: skip
