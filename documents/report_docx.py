@@ -22,7 +22,7 @@ from docx.shared import Cm, Pt
 
 from models.labels import label_vi
 from models.report_title import report_subject
-from models.reporting import CATEGORIES
+from models.reporting import CATEGORIES, RATIO_DEFINITIONS
 from models.vn_format import change_text, day_text, measure_text, percent_text, target_text
 from notifications.vietnamese import date_line
 
@@ -135,6 +135,8 @@ def _body(doc: DocumentType, figures: dict[str, Any], layout: ReportLayout) -> N
             for key, label in CATEGORIES
         ],
     )
+    for name, meaning in RATIO_DEFINITIONS.values():
+        _paragraph(doc, f"{name} = {meaning}.", size=11, italic=True)
     _paragraph(doc, "2. Theo mục của kế hoạch", bold=True)
     _group_table(doc, figures["by_section"], "Mục")
     if "sections" in layout.charts:

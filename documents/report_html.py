@@ -11,7 +11,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from documents.report_docx import ReportLayout
 from models.labels import label_vi
 from models.report_title import report_subject
-from models.reporting import CATEGORIES
+from models.reporting import CATEGORIES, RATIO_DEFINITIONS
 from models.vn_format import change_text, day_text, measure_text, percent_text, target_text
 from notifications.vietnamese import date_line
 
@@ -31,6 +31,7 @@ def render_report_html(figures: dict[str, Any], layout: ReportLayout) -> str:
         layout=layout,
         issued=date_line(layout.issued_on),
         categories=CATEGORIES,
+        definitions=RATIO_DEFINITIONS.values(),
         subject=report_subject(figures),
         target=target_text,
         charts={name: base64.b64encode(png).decode() for name, png in layout.charts.items()},

@@ -12,7 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from models.labels import label_vi
-from models.reporting import CATEGORIES
+from models.reporting import CATEGORIES, CATEGORY_MEANINGS, RATIO_DEFINITIONS
 
 FILLS = {
     "completed_on_time": "C8E6C9",
@@ -54,6 +54,11 @@ def write_report_xlsx(figures: dict[str, Any], path: Path) -> Path:
     summary.append(["Trạng thái", "Số nhiệm vụ", "Thay đổi so với kỳ trước"])
     for key, label in CATEGORIES:
         summary.append([label, figures["totals"][key], figures["change"].get(key) if figures.get("previous") else None])
+    for key, (name, _meaning) in RATIO_DEFINITIONS.items():
+        summary.append([_cell(summary, name), _cell(summary, figures["ratios"][key], number_format="0.0%")])
+    for title, groups in (("Theo cơ quan chủ trì", figures["by_agency"]), ("Theo mục", figures["by_section"])):
+        _group_sheet(workbook.create_sheet(title), title.removeprefix("Theo ").capitalize(), groups)
+    _definitions_sheet(workbook.create_sheet("Định nghĩa"))
     sheet = workbook.create_sheet("Phụ lục")
     for index, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
@@ -97,3 +102,27 @@ def _cell(sheet: Any, value: Any, **style: Any) -> WriteOnlyCell:
     for name, setting in style.items():
         setattr(cell, name, setting)
     return cell
+
+
+def _group_sheet(sheet: Any, first: str, groups: list[dict[str, Any]]) -> None:
+    """One view of the figures: a row per group, counts as integers, ratios as percentages; filterable."""
+    sheet.column_dimensions["A"].width = 40
+    sheet.freeze_panes = "B2"
+    header = [first, "Tổng", *(label for _key, label in CATEGORIES), *(n for n, _m in RATIO_DEFINITIONS.values())]
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(groups) + 1}"
+    sheet.append([_cell(sheet, title, font=Font(bold=True)) for title in header])
+    for group in groups:
+        counts = [group["tasks"], *(group[key] for key, _label in CATEGORIES)]
+        ratios = [_cell(sheet, group.get(key), number_format="0.0%") for key in RATIO_DEFINITIONS]
+        sheet.append([group["name"], *counts, *ratios])
+
+
+def _definitions_sheet(sheet: Any) -> None:
+    """What each status and ratio means: the same words as under the Word and HTML tables."""
+    sheet.column_dimensions["A"].width = 32
+    sheet.column_dimensions["B"].width = 100
+    sheet.append([_cell(sheet, "Thuật ngữ", font=Font(bold=True)), _cell(sheet, "Nghĩa", font=Font(bold=True))])
+    for name, meaning in RATIO_DEFINITIONS.values():
+        sheet.append([name, meaning])
+    for key, label in CATEGORIES:
+        sheet.append([label, CATEGORY_MEANINGS[key]])

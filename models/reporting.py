@@ -37,6 +37,28 @@ CATEGORIES = [
     ("not_assigned", "chưa giao"),
 ]
 CATEGORY_LABELS = dict(CATEGORIES)
+CATEGORY_MEANINGS = {  # as at the period's last day (or today, for the running period)
+    "completed_on_time": "kết quả được duyệt không muộn hơn thời hạn",
+    "completed_late": "kết quả được duyệt sau thời hạn",
+    "in_progress": "chưa hoàn thành, thời hạn còn hơn 7 ngày làm việc (hoặc nhiệm vụ thường xuyên)",
+    "due_soon": "chưa hoàn thành, thời hạn trong 7 ngày làm việc tới",
+    "overdue": "chưa hoàn thành, đã qua thời hạn",
+    "waiting_upstream": "thời hạn theo tiến độ cấp trên hoặc theo sự kiện, chưa có ngày cụ thể",
+    "cancelled": "Ban Thường vụ đã hủy",
+    "not_assigned": "chưa giao cho cơ quan chủ trì",
+}
+# each ratio defined once: `_ratios` computes it, every report format prints this under its table
+RATIO_DEFINITIONS = {
+    "on_time_ratio": (
+        "Tỷ lệ hoàn thành đúng hạn",
+        "số nhiệm vụ hoàn thành đúng hạn / số nhiệm vụ đã hoàn thành",
+    ),
+    "overdue_ratio": (
+        "Tỷ lệ quá hạn",
+        "(số nhiệm vụ quá hạn + số nhiệm vụ hoàn thành quá hạn) / số nhiệm vụ đã đến hạn "
+        "(đã hoàn thành hoặc đã quá hạn)",
+    ),
+}
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 # plain strings for the per-task loop (an enum member's .value is a descriptor call, 190,000 times a report)
 _CANCELLED, _APPROVED = TaskStatus.CANCELLED.value, TaskStatus.APPROVED.value

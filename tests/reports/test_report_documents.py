@@ -148,3 +148,50 @@ def test_demo_ends_with_the_report_on_disk(
     files = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert files == [f"bao-cao-{ORG}-2026-Q2.{ext}" for ext in ("docx", "html", "xlsx")]
     assert all(str(tmp_path / "out" / name) in printed for name in files)
+
+
+def test_word_excel_and_html_show_the_same_figures_and_definitions(quarter: Database, tmp_path: Path, capsys) -> None:
+    from html.parser import HTMLParser
+
+    from models.reporting import CATEGORIES, RATIO_DEFINITIONS
+
+    result = _compile(capsys, ORG, tmp_path)
+    docx, xlsx, html = (Path(f) for f in result["files"])
+    word = {
+        row.cells[0].text: int(row.cells[1].text)
+        for table in Document(str(docx)).tables
+        for row in table.rows[1:]
+        if table.rows[0].cells[0].text == "Trạng thái"
+    }
+    workbook = load_workbook(xlsx)
+    excel = {row[0]: row[1] for row in workbook["Tổng hợp"].iter_rows(min_row=3, values_only=True) if row[0] in word}
+
+    class Cells(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.rows: list[list[str]] = []
+
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            if tag == "tr":
+                self.rows.append([])
+            elif tag == "td" and self.rows:
+                self.rows[-1].append("")
+
+        def handle_data(self, data: str) -> None:
+            if self.rows and self.rows[-1]:
+                self.rows[-1][-1] += data
+
+    cells = Cells()
+    page = html.read_text(encoding="utf-8")
+    cells.feed(page)
+    web = {row[0]: int(row[1]) for row in cells.rows if len(row) == 3 and row[0] in word}
+    assert word == excel == web == {label: result["figures"][key] for key, label in CATEGORIES}
+    assert {"Tổng hợp", "Theo cơ quan chủ trì", "Theo mục", "Định nghĩa", "Phụ lục"} <= set(workbook.sheetnames)
+    agencies = workbook["Theo cơ quan chủ trì"]
+    assert agencies.freeze_panes == "B2" and agencies.auto_filter.ref
+    first = next(agencies.iter_rows(min_row=2))
+    assert isinstance(first[1].value, int) and first[-1].number_format == "0.0%"
+    meanings = {row[0]: row[1] for row in workbook["Định nghĩa"].iter_rows(min_row=2, values_only=True)}
+    text = _docx_text(docx)
+    for name, meaning in RATIO_DEFINITIONS.values():  # one definition, printed the same in all three
+        assert meanings[name] == meaning and f"{name} = {meaning}." in text and f"{name} = {meaning}." in page
