@@ -23,6 +23,7 @@ from models.personal_tokens import PersonalToken, create_token, revoke_token
 from models.plan import Plan, PlanTask
 from tests.notifications.conftest import free_port
 from tests.paths import ROOT
+from tests.prefect_runs import create_run, wait_for_run
 from tests.processes import planflow_process
 
 pytestmark = pytest.mark.prefect
@@ -32,29 +33,19 @@ LEAD, POLICE, OFFICE = "cvxd@vinhtuy.example", "truongca@vinhtuy.example", "vant
 def _deployment(api: str, name: str) -> str:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        flows = {f["id"]: f["name"] for f in httpx.post(f"{api}/flows/filter", json={"limit": 200}).json()}
-        for d in httpx.post(f"{api}/deployments/filter", json={"limit": 200}).json():
-            if f"{flows.get(d['flow_id'])}/{d['name']}" == name:
-                return str(d["id"])
+        flows_answer = httpx.post(f"{api}/flows/filter", json={"limit": 200}, timeout=30)
+        deployments = httpx.post(f"{api}/deployments/filter", json={"limit": 200}, timeout=30)
+        if flows_answer.status_code == deployments.status_code == 200:  # else the server is busy: ask again
+            flows = {f["id"]: f["name"] for f in flows_answer.json()}
+            for d in deployments.json():
+                if f"{flows.get(d['flow_id'])}/{d['name']}" == name:
+                    return str(d["id"])
         time.sleep(1)
     raise AssertionError(f"{name} never registered")
 
 
 def _run(api: str, deployment: str, parameters: dict[str, str]) -> str:
-    for _attempt in range(10):  # the server's own SQLite answers 503 while it is busy: ask again
-        created = httpx.post(f"{api}/deployments/{deployment}/create_flow_run", json={"parameters": parameters})
-        if created.status_code != 503:
-            break
-        time.sleep(1)
-    assert created.status_code == 201, created.text
-    run_id = created.json()["id"]
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        state = httpx.get(f"{api}/flow_runs/{run_id}").json()["state"]["type"]
-        if state in ("COMPLETED", "FAILED", "CRASHED"):
-            return str(state)
-        time.sleep(1)
-    raise AssertionError("the run did not finish")
+    return wait_for_run(api, create_run(api, deployment, parameters))
 
 
 def _status(database: Database, number: str) -> str:
