@@ -107,11 +107,19 @@ def set_password(session: Session, *, email: str, password: str, now: datetime) 
     account.password_hash = hash_password(password)
     session.execute(delete(ApiSession).where(ApiSession.person_id == person.id))
     session.execute(delete(LoginThrottle).where(LoginThrottle.key == _email_key(person.email or "")))
-    _audit(session, person, "account.password_set", now)
+    person_event(session, person, "account.password_set", now)
 
 
-def _audit(session: Session, person: Person, action: str, now: datetime) -> None:
-    """An account event in the audit log, under the person's name."""
+def person_event(
+    session: Session,
+    person: Person,
+    action: str,
+    now: datetime,
+    *,
+    details: dict[str, str] | None = None,
+    channel: str | None = None,
+) -> None:
+    """An event about a person's own credentials (password, session, token) in the audit log, under their name."""
     record_event(
         session,
         actor=person.full_name,
@@ -119,10 +127,13 @@ def _audit(session: Session, person: Person, action: str, now: datetime) -> None
         entity_type="person",
         entity_key=person.email or str(person.id),
         occurred_at=now,
+        details=details,
+        channel=channel,
     )
 
 
-def _token_hash(token: str) -> str:
+def token_hash(token: str) -> str:
+    """What is stored of a secret token: its SHA-256 (the token itself is shown once and never kept)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -197,8 +208,8 @@ def _open_session(session: Session, person: Person, counts: list[_Count], now: d
             .values(attempts=LoginThrottle.attempts - 1)
         )
     token = secrets.token_urlsafe(32)
-    session.add(ApiSession(token_hash=_token_hash(token), person_id=person.id, expires_at=now + SESSION_LIFETIME))
-    _audit(session, person, "account.login", now)
+    session.add(ApiSession(token_hash=token_hash(token), person_id=person.id, expires_at=now + SESSION_LIFETIME))
+    person_event(session, person, "account.login", now)
     return token
 
 
@@ -212,12 +223,12 @@ def _lock_when_over(session: Session, counts: list[_Count], person: Person | Non
                 .values(locked_until=now + LOCKOUT, attempts=0, window_started_at=now)
             )
             if person is not None and count.key.startswith("email:"):
-                _audit(session, person, "account.locked", now)
+                person_event(session, person, "account.locked", now)
 
 
 def person_for_token(session: Session, token: str, now: datetime) -> Person | None:
     """The person a live session token belongs to, or None (unknown or expired)."""
-    found = session.scalars(select(ApiSession).where(ApiSession.token_hash == _token_hash(token))).one_or_none()
+    found = session.scalars(select(ApiSession).where(ApiSession.token_hash == token_hash(token))).one_or_none()
     if found is None or found.expires_at <= now:
         return None
     return session.get(Person, found.person_id)
@@ -225,7 +236,7 @@ def person_for_token(session: Session, token: str, now: datetime) -> Person | No
 
 def logout(session: Session, token: str) -> None:
     """End a session now (the token stops working at once)."""
-    session.execute(delete(ApiSession).where(ApiSession.token_hash == _token_hash(token)))
+    session.execute(delete(ApiSession).where(ApiSession.token_hash == token_hash(token)))
 
 
 def form_key(token: str) -> str:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from models.labels import label_vi
+from models.vn_format import day_text
 
 _WEEKDAYS = {
     "MO": "thứ Hai",
@@ -18,14 +18,6 @@ _WEEKDAYS = {
 }
 _EVERY = {"DAILY": "hằng ngày", "WEEKLY": "hằng tuần", "MONTHLY": "hằng tháng", "YEARLY": "hằng năm"}
 _UNITS = {"DAILY": "ngày", "WEEKLY": "tuần", "MONTHLY": "tháng", "YEARLY": "năm"}
-
-
-def day_vi(value: str | date | None) -> str:
-    """15/5/2026, as Vietnamese documents write a date."""
-    if value is None:
-        return "—"
-    day = date.fromisoformat(value) if isinstance(value, str) else value
-    return f"{day.day}/{day.month}/{day.year}"
 
 
 def rule_vi(rule: str) -> str:
@@ -67,12 +59,12 @@ def meaning_vi(deadline: dict[str, Any]) -> list[tuple[str, str]]:
     """(what, value) lines of a task's deadline (the `deadline` of a task view), in Vietnamese."""
     lines = [("Văn bản ghi", deadline.get("text") or "—"), ("Loại thời hạn", label_vi(deadline.get("kind")))]
     if deadline.get("start"):
-        lines.append(("Bắt đầu", day_vi(deadline["start"])))
+        lines.append(("Bắt đầu", day_text(deadline["start"])))
     if deadline.get("due_date"):
         tentative = " (dự kiến)" if deadline.get("tentative") else ""
-        lines.append(("Hạn hoàn thành", day_vi(deadline["due_date"]) + tentative))
+        lines.append(("Hạn hoàn thành", day_text(deadline["due_date"]) + tentative))
     if len(deadline.get("checkpoints") or []) > 1:
-        lines.append(("Các mốc", "; ".join(day_vi(d) for d in deadline["checkpoints"])))
+        lines.append(("Các mốc", "; ".join(day_text(d) for d in deadline["checkpoints"])))
     if deadline.get("rule"):
         lines.append(("Lặp lại", rule_vi(deadline["rule"])))
     if deadline.get("upstream_body"):

@@ -82,12 +82,7 @@ def load_directory(session: Session, *, directory: DirectoryFile, actor: str, no
         raise DirectoryError(f"Không có tổ chức đảng mã '{directory.organization}': nhập kế hoạch của tổ chức trước.")
     agencies = {a.name_key: a for a in session.scalars(select(Agency).where(Agency.organization_id == org.id))}
     for entry in directory.agencies:
-        key = agency_key(entry.name)
-        agency = agencies.get(key)
-        if agency is None:
-            agency = Agency(organization=org, name=display_name(entry.name), name_key=key)
-            session.add(agency)
-            agencies[key] = agency
+        agency = _agency_named(session, org, agencies, entry.name)
         agency.kind = entry.kind or agency_kind(entry.name).value
         agency.email, agency.phone, agency.webhook_url = entry.email, entry.phone, entry.webhook_url
     for person_entry in directory.people:
@@ -105,6 +100,15 @@ def load_directory(session: Session, *, directory: DirectoryFile, actor: str, no
     return {"agencies": len(directory.agencies), "people": len(directory.people), "groups": len(directory.groups)}
 
 
+def _agency_named(session: Session, org: Organization, agencies: dict[str, Agency], name: str) -> Agency:
+    """The organization's agency of this name (matched by its key), added when the directory names a new one."""
+    key = agency_key(name)
+    if key not in agencies:
+        agencies[key] = Agency(organization=org, name=display_name(name), name_key=key)
+        session.add(agencies[key])
+    return agencies[key]
+
+
 def _apply_groups(session: Session, org: Organization, agencies: dict[str, Agency], groups: list[GroupEntry]) -> None:
     """Declare the file's groups; a group the file no longer lists goes back to what its name says."""
     declared: set[str] = set()
@@ -113,14 +117,9 @@ def _apply_groups(session: Session, org: Organization, agencies: dict[str, Agenc
         if unknown or not entry.members:
             problem = f"thành viên không có trong danh bạ: {', '.join(unknown)}" if unknown else "chưa có thành viên"
             raise DirectoryError(f"Nhóm '{entry.name}': {problem}.")
-        key = agency_key(entry.name)
-        group = agencies.get(key)
-        if group is None:
-            group = Agency(organization=org, name=display_name(entry.name), name_key=key)
-            session.add(group)
-            agencies[key] = group
+        group = _agency_named(session, org, agencies, entry.name)
         declare_group(session, group, [agencies[agency_key(name)] for name in entry.members])
-        declared.add(key)
+        declared.add(group.name_key)
     for agency in agencies.values():
         if agency.members_declared and agency.name_key not in declared:
             agency.members_declared = False

@@ -4,7 +4,6 @@ revocable; a run whose token is wrong, expired, revoked or someone else's change
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from datetime import datetime, timedelta
@@ -12,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from models.audit import record_event
+from models.accounts import person_event, token_hash
 from models.base import Base, BigId, UtcDateTime
 from models.errors import ForbiddenError, InvalidInputError, NotFoundError
 from models.org import Person
@@ -40,10 +39,6 @@ class TokenRefusedError(ForbiddenError):
     """The token proves nothing: unknown, expired, revoked, or not the named person's."""
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def create_token(session: Session, person: Person, *, name: str, days: int, now: datetime) -> str:
     """A new token for `days` days; the plain text is returned once and never stored."""
     name = " ".join(name.split())[:100]
@@ -56,12 +51,12 @@ def create_token(session: Session, person: Person, *, name: str, days: int, now:
         PersonalToken(
             person_id=person.id,
             name=name,
-            token_hash=_hash(token),
+            token_hash=token_hash(token),
             created_at=now,
             expires_at=now + timedelta(days=days),
         )
     )
-    _audit(session, person, "token.created", name, now)
+    person_event(session, person, "token.created", now, details={"token": name}, channel="portal")
     return token
 
 
@@ -72,7 +67,7 @@ def revoke_token(session: Session, person: Person, token_id: int, *, now: dateti
         raise NotFoundError("Không có mã này.")
     if row.revoked_at is None:
         row.revoked_at = now
-        _audit(session, person, "token.revoked", row.name, now)
+        person_event(session, person, "token.revoked", now, details={"token": row.name}, channel="portal")
 
 
 def tokens_of(session: Session, person: Person) -> list[PersonalToken]:
@@ -85,7 +80,7 @@ def prove(session: Session, token: str | None, email: str, *, now: datetime) -> 
     """The person the token belongs to, who must be the one named as acting; anything else is refused."""
     if not token or not token.startswith(PREFIX):
         raise TokenRefusedError("Cần mã cá nhân (tạo trong cổng nhiệm vụ, mục 'Mã cá nhân') để thực hiện bước này.")
-    row = session.scalars(select(PersonalToken).where(PersonalToken.token_hash == _hash(token))).one_or_none()
+    row = session.scalars(select(PersonalToken).where(PersonalToken.token_hash == token_hash(token))).one_or_none()
     person = session.get(Person, row.person_id) if row is not None else None
     if row is None or person is None or not hmac.compare_digest((person.email or "").lower(), email.strip().lower()):
         raise TokenRefusedError("Mã cá nhân không đúng hoặc không phải của người thực hiện: không làm gì.")
@@ -95,16 +90,3 @@ def prove(session: Session, token: str | None, email: str, *, now: datetime) -> 
         raise TokenRefusedError(f"Mã cá nhân '{row.name}' đã hết hạn: tạo mã mới trong cổng nhiệm vụ.")
     row.last_used_at = now
     return person
-
-
-def _audit(session: Session, person: Person, action: str, name: str, now: datetime) -> None:
-    record_event(
-        session,
-        actor=person.full_name,
-        action=action,
-        entity_type="person",
-        entity_key=person.email or str(person.id),
-        occurred_at=now,
-        details={"token": name},
-        channel="portal",
-    )

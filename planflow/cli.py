@@ -42,11 +42,12 @@ def cmd_deadline_parse(args: argparse.Namespace) -> int:
     if args.json:
         print_json(spec)
         return 0
-    from models.deadline_words import day_vi, meaning_vi
+    from models.deadline_words import meaning_vi
+    from models.vn_format import day_text
 
     lines = meaning_vi(spec)
     if upcoming:
-        lines.append(("Ba lần tới", "; ".join(day_vi(d) for d in upcoming)))
+        lines.append(("Ba lần tới", "; ".join(day_text(d) for d in upcoming)))
     if spec["kind"] == "unknown":
         lines.append(("Lưu ý", "chưa hiểu được: nhiệm vụ sẽ không được nhắc hạn cho đến khi ghi lại thời hạn"))
     for what, value in lines:
