@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -27,14 +26,12 @@ def running_service_file() -> Path:
 
 def running_service_api() -> str | None:
     """The Prefect API of a `planflow serve` running on this home, if one answers (checked in a second)."""
-    path = running_service_file()
+    record = running_service_record(get_settings().home)
+    url = str(record.get("prefect_api_url") or "") if record else ""
     try:
-        record = json.loads(path.read_text())
-        url = str(record["prefect_api_url"])
-        os.kill(int(record["pid"]), 0)  # the recording process is alive
-        if httpx.get(f"{url}/health", timeout=1.0).status_code == 200:
+        if url and httpx.get(f"{url}/health", timeout=1.0).status_code == 200:
             return url
-    except (OSError, ValueError, KeyError, TypeError, httpx.HTTPError):
+    except httpx.HTTPError:
         return None
     return None
 
