@@ -24,6 +24,8 @@ from api import (
     local_cli,
     portal,
     portal_console,  # noqa: F401 (its pages join portal.router before it is included)
+    portal_directory,  # noqa: F401 (likewise)
+    portal_systems,  # noqa: F401 (likewise)
     portal_tokens,  # noqa: F401 (likewise)
     reports,
 )
@@ -31,6 +33,7 @@ from api.inputs import CleanPayload, CleanText, IdempotencyKey, PathCode, RowId
 from api.limits import RequestGuard
 from api.moves import MoveRefusedError, run_move
 from documents import evidence
+from models import machine_tokens
 from models.access import NOT_VISIBLE, can_see, sees_reports, visible_tasks
 from models.accounts import LoginError, login, logout, person_for_token
 from models.errors import PlanflowError
@@ -120,8 +123,13 @@ def current_person(authorization: Annotated[str | None, Header()] = None) -> Ite
     happens (a request refused after this point, e.g. for its body, must not leak a connection)."""
     if not authorization or not authorization.startswith("Bearer "):
         raise HTTPException(401, "Cần đăng nhập (Authorization: Bearer …).")
+    token = authorization.removeprefix("Bearer ")
     with get_database().session() as session:
-        person = person_for_token(session, authorization.removeprefix("Bearer "), _now())
+        if token.startswith(machine_tokens.PREFIX):  # an upper-level system, under its own name
+            person: Person | None = machine_tokens.system_for_token(session, token, now=_now())
+            session.commit()  # when it was last used
+        else:
+            person = person_for_token(session, token, _now())
         if person is None:
             raise HTTPException(401, "Phiên đăng nhập không hợp lệ hoặc đã hết hạn.")
         yield session, person
@@ -186,6 +194,12 @@ def get_task(plan: PathCode, number: PathCode, who: Who) -> dict[str, Any]:
         return task_history(session, plan, number)
 
 
+def _may_move(person: Person) -> None:
+    """A system whose token only reads is refused any change (people are checked by their roles)."""
+    if not machine_tokens.may_move(person):
+        raise HTTPException(403, "Mã của hệ thống này chỉ được đọc, không được thực hiện các bước.")
+
+
 @app.post("/api/tasks/{plan}/{number}/evidence")
 async def post_evidence(plan: PathCode, number: PathCode, file: UploadFile, who: Who) -> dict[str, Any]:
     """Upload an evidence file for a task I can see; list the returned reference in my submission."""
@@ -193,6 +207,7 @@ async def post_evidence(plan: PathCode, number: PathCode, file: UploadFile, who:
     with session:
         if not can_see(session, person, plan, number):
             raise HTTPException(404, NOT_VISIBLE)
+        _may_move(person)
     content = await file.read(evidence.MAX_BYTES + 1)
     try:
         reference = evidence.store(get_settings().home / "evidence", plan, number, file.filename or "", content)
@@ -209,6 +224,7 @@ def post_move(plan: PathCode, number: PathCode, move: MoveIn, who: Who) -> dict[
     with session:
         if not can_see(session, person, plan, number):
             raise HTTPException(404, NOT_VISIBLE)
+        _may_move(person)
         actor = person.email or ""
     try:
         return run_move(

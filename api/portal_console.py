@@ -29,10 +29,12 @@ DONE = {
     "cycle": "Đã mở kỳ rà soát.",
     "assigned": "Đã giao các nhiệm vụ của kế hoạch.",
     "classified": "Đã cập nhật đánh dấu 'mật'.",
+    "directory": "Đã nạp danh bạ.",
 }
 
 
-def _secretariat_only(who: Who) -> None:
+def secretariat_only(who: Who) -> None:
+    """Only members of the Văn phòng have the console; for anyone else it does not exist (404)."""
     if not is_secretariat(who.person):
         raise HTTPException(404, "Không có trang này.")
 
@@ -40,7 +42,7 @@ def _secretariat_only(who: Who) -> None:
 @router.get("/console")
 def console(request: Request, who: Who, done: str | None = None, error: str | None = None) -> Response:
     """The secretariat's own jobs on one page."""
-    _secretariat_only(who)
+    secretariat_only(who)
     with who.session as session:
         plans = list(session.scalars(select(Plan).where(Plan.organization_id == who.person.organization_id)))
         cycles = list(
@@ -88,7 +90,7 @@ async def start_review_cycle(
 ) -> Response:
     """Open a review cycle: every lead agency with open or recurring tasks is asked for its update."""
     _check_form_key(who, key)
-    _secretariat_only(who)
+    secretariat_only(who)
     refuse_control_characters(period)
     from flows.review import review_cycle
 
@@ -107,7 +109,7 @@ async def start_review_cycle(
 async def assign_plan(who: Who, key: Annotated[str, Form()], plan: Annotated[str, Form(max_length=120)]) -> Response:
     """Assign every not-yet-assigned task of one of the organization's plans (refused tasks are listed)."""
     _check_form_key(who, key)
-    _secretariat_only(who)
+    secretariat_only(who)
     from flows.lifecycle import assign_plan as assign_whole_plan
 
     with who.session as session:
@@ -137,7 +139,7 @@ def classify(
 ) -> Response:
     """Mark a task "mật" (or not): its messages then carry no content and it reaches no webhook."""
     _check_form_key(who, key)
-    _secretariat_only(who)
+    secretariat_only(who)
     with who.session as session:
         try:
             set_classified(

@@ -30,7 +30,8 @@ def visible_tasks(session: Session, person: Person) -> list[tuple[PlanTask, str]
         )
         .order_by(Plan.code, PlanTask.position)
     ).all()
-    return [(task, code) for task, code in rows if roles_of(person, task, person.organization_id)]
+    whole = reads_whole_organization(person)
+    return [(task, code) for task, code in rows if whole or roles_of(person, task, person.organization_id)]
 
 
 def can_see(session: Session, person: Person, plan_code: str, number: str) -> bool:
@@ -44,7 +45,15 @@ def can_see(session: Session, person: Person, plan_code: str, number: str) -> bo
 
 def sees(person: Person, task: PlanTask, plan: Plan) -> bool:
     """The rule of `visible_tasks` for one loaded task: a role on it, within the person's own organization."""
+    if reads_whole_organization(person):
+        return plan.organization_id == person.organization_id
     return bool(roles_of(person, task, plan.organization_id))
+
+
+def reads_whole_organization(person: Person) -> bool:
+    """An upper-level system's account (a machine token) reads every task of its organization; people read by
+    their roles (the secretariat's role covers every task already)."""
+    return person.machine_scope is not None
 
 
 def is_secretariat(person: Person) -> bool:
@@ -53,8 +62,8 @@ def is_secretariat(person: Person) -> bool:
 
 
 def sees_reports(person: Person) -> bool:
-    """The secretariat and the Standing Committee read their organization's compiled reports."""
-    return is_secretariat(person) or person.standing_committee
+    """The secretariat, the Standing Committee and upper-level systems read the organization's compiled reports."""
+    return is_secretariat(person) or person.standing_committee or reads_whole_organization(person)
 
 
 def my_actions(person: Person, task: PlanTask) -> list[Action]:

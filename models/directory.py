@@ -75,8 +75,11 @@ class DirectoryFile:
     groups: list[GroupEntry] = field(default_factory=list)
 
 
-def load_directory(session: Session, *, directory: DirectoryFile, actor: str, now: datetime) -> dict[str, int]:
-    """Create or update the organization's agencies and people (matched by name key and e-mail)."""
+def load_directory(
+    session: Session, *, directory: DirectoryFile, actor: str, now: datetime, channel: str | None = None
+) -> dict[str, int]:
+    """Create or update the organization's agencies and people (matched by name key and e-mail); `channel` is the
+    door it came through (the portal's console, the CLI)."""
     org = session.scalars(select(Organization).where(Organization.code == directory.organization)).one_or_none()
     if org is None:
         raise DirectoryError(f"Không có tổ chức đảng mã '{directory.organization}': nhập kế hoạch của tổ chức trước.")
@@ -96,6 +99,7 @@ def load_directory(session: Session, *, directory: DirectoryFile, actor: str, no
         entity_key=org.code,
         occurred_at=now,
         details={"agencies": len(directory.agencies), "people": len(directory.people), "groups": len(directory.groups)},
+        channel=channel,
     )
     return {"agencies": len(directory.agencies), "people": len(directory.people), "groups": len(directory.groups)}
 
@@ -131,7 +135,11 @@ def _apply_person(session: Session, org: Organization, agencies: dict[str, Agenc
     if entry.agency and agency_key(entry.agency) not in agencies:
         raise DirectoryError(f"{entry.full_name}: cơ quan '{entry.agency}' không có trong danh bạ.")
     email = entry.email.strip().lower()
+    if email.endswith(".invalid"):  # planflow's own accounts (the automatic actor, upper-level systems)
+        raise DirectoryError(f"{entry.full_name}: địa chỉ '{email}' dành cho tài khoản của hệ thống, không dùng được.")
     person = session.scalars(select(Person).where(Person.email == email)).one_or_none()
+    if person is not None and person.organization_id != org.id:
+        raise DirectoryError(f"{entry.full_name}: địa chỉ '{email}' đã thuộc danh bạ của một tổ chức khác.")
     if person is None:
         person = Person(organization_id=org.id, email=email, full_name=entry.full_name)
         session.add(person)

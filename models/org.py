@@ -108,5 +108,9 @@ class Person(Timestamped, Base):
     phone: Mapped[str | None] = mapped_column(String(50))
     is_agency_head: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     standing_committee: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Set only for an upper-level system's account (models.machine_tokens): 'read' or 'move'; never a person's.
+    machine_scope: Mapped[str | None] = mapped_column(
+        String(10), CheckConstraint("machine_scope IN ('read', 'move')", name="machine_scope_known")
+    )
 
     agency: Mapped[Agency | None] = relationship()

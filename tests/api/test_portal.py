@@ -243,3 +243,34 @@ def test_the_console_assigns_a_plan_and_classifies_as_the_person_and_is_no_one_e
     assert "hai-phong" not in office.get("/portal/console").text  # another organization's plans are not offered
     refused = office.post("/portal/console/assign", data={"key": key, "plan": "hai-phong-2026"})
     assert refused.status_code == 404
+
+
+def test_the_console_previews_a_directory_file_before_applying_it(client: TestClient, planflow_env: Database) -> None:
+    from models.org import Person
+    from tests.paths import ORGS
+
+    text = (ORGS / "dang-uy-phuong-vinh-tuy.yaml").read_text(encoding="utf-8")
+    changed = text.replace(
+        "people:\n", "people:\n  - {full_name: Ngô Thị Mai, email: mai@vinhtuy.example, agency: Văn phòng Đảng ủy}\n", 1
+    )
+    office = logged_in(OFFICE)
+    key = form_key(office.get("/portal/console/directory").text)
+    preview = office.post("/portal/console/directory", data={"key": key}, files={"file": ("danh-ba.yaml", changed)})
+    assert preview.status_code == 200 and "Người thêm mới (1)" in preview.text and "Ngô Thị Mai" in preview.text
+    with planflow_env.session() as session:
+        assert session.scalars(select(Person).where(Person.email == "mai@vinhtuy.example")).first() is None
+    digest = re.search(r'name="digest" value="([0-9a-f]{64})"', preview.text)
+    assert digest
+    applied = office.post("/portal/console/directory/apply", data={"key": key, "digest": digest.group(1)})
+    assert "Đã nạp danh bạ" in applied.text
+    with planflow_env.session() as session:
+        assert session.scalars(select(Person).where(Person.email == "mai@vinhtuy.example")).one()
+        event = session.scalars(select(AuditEvent).where(AuditEvent.action == "directory.loaded")).all()[-1]
+        assert (event.actor, event.channel) == ("Phạm Minh Đức", "portal")
+    other = text.replace("organization: dang-uy-phuong-vinh-tuy", "organization: dang-uy-cac-co-quan-dang-thanh-pho")
+    refused = office.post("/portal/console/directory", data={"key": key}, files={"file": ("x.yaml", other)})
+    assert refused.status_code == 422 and "không phải của tổ chức này" in refused.text
+    broken = office.post("/portal/console/directory", data={"key": key}, files={"file": ("x.yaml", "people: [")})
+    assert broken.status_code == 422 and "không đọc được" in broken.text
+    assert office.post("/portal/console/directory/apply", data={"key": key, "digest": "0" * 64}).status_code == 404
+    assert logged_in(LEAD).get("/portal/console/directory").status_code == 404
