@@ -18,8 +18,10 @@ from docx.document import Document as DocumentType
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.shared import Cm, Pt
 
+from documents.column_widths import fitted_widths
 from models.labels import label_vi
 from models.report_title import report_subject
 from models.reporting import CATEGORIES, RATIO_DEFINITIONS
@@ -83,25 +85,44 @@ def _heading(doc: DocumentType, figures: dict[str, Any], layout: ReportLayout) -
     _cell_line(right, f"{layout.place}, {date_line(layout.issued_on)}", italic=True)
 
 
-def _table(doc: DocumentType, header: list[str], rows: list[list[Any]], widths: list[float] | None = None) -> None:
+PAGE_WIDTH_CM = 16.5  # A4 less the left (3 cm) and right (1.5 cm) margins
+
+
+def _table(doc: DocumentType, header: list[str], rows: list[list[Any]]) -> None:
+    """A table whose columns are fitted to their content: no word is ever broken across lines."""
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
     for cell, title in zip(table.rows[0].cells, header, strict=True):
         cell.text = title
         for run in cell.paragraphs[0].runs:
             run.bold = True
             run.font.size = Pt(11)
+    _repeat_as_header(table.rows[0])
     for values in rows:
         cells = table.add_row().cells
         for cell, value in zip(cells, values, strict=True):
             cell.text = "" if value is None else str(value)
             for run in cell.paragraphs[0].runs:
                 run.font.size = Pt(11)
-    if widths:
-        for row in table.rows:
-            for cell, width in zip(row.cells, widths, strict=True):
-                cell.width = Cm(width)
+    widths = fitted_widths(header, rows, page_cm=PAGE_WIDTH_CM)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)  # the grid, which LibreOffice follows
+        for cell in column.cells:
+            cell.width = Cm(width)  # and each cell, which Word follows
+
+
+def _repeat_as_header(row: Any) -> None:
+    """The header row repeats at the top of every page the table runs onto."""
+    properties = row._tr.get_or_add_trPr()
+    properties.append(OxmlElement("w:tblHeader"))
+
+
+def _kept_on_one_page(row: Any) -> None:
+    """A row that never splits across pages (the signature block)."""
+    properties = row._tr.get_or_add_trPr()
+    properties.append(OxmlElement("w:cantSplit"))
 
 
 def _body(doc: DocumentType, figures: dict[str, Any], layout: ReportLayout) -> None:
@@ -165,7 +186,6 @@ def _body(doc: DocumentType, figures: dict[str, Any], layout: ReportLayout) -> N
             ]
             for i in figures["indicators"]
         ],
-        widths=[9, 2.5, 2.5, 2],
     )
     _paragraph(doc, f"{number + 1}. Nhiệm vụ quá hạn và giải trình", bold=True)
     if figures["overdue"]:
@@ -174,7 +194,7 @@ def _body(doc: DocumentType, figures: dict[str, Any], layout: ReportLayout) -> N
             ["Nhiệm vụ", "Cơ quan chủ trì", "Hạn", "Giải trình", "Quyết định"],
             [
                 [
-                    f"{o['number']}. {o['description'][:120]}",
+                    f"{o['number']}. {o['description']}",
                     o["lead_agency"],
                     day_text(o["due_date"]) if o["due_date"] else "",
                     o["explanation"] or "chưa có",
@@ -263,12 +283,13 @@ def _group_table(doc: DocumentType, groups: list[dict[str, Any]], title: str) ->
             ]
             for g in groups
         ],
-        widths=[6, 1.4, 1.4, 1.4, 1.4, 1.4, 1.4, 1.4],
     )
 
 
 def _closing(doc: DocumentType, layout: ReportLayout) -> None:
+    """Nơi nhận on the left, the signature block on the right: one row that never splits across pages."""
     table = doc.add_table(rows=1, cols=2)
+    _kept_on_one_page(table.rows[0])
     left, right = table.rows[0].cells
     left.paragraphs[0].add_run("Nơi nhận:").bold = True
     left.paragraphs[0].runs[0].underline = True

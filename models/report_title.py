@@ -20,7 +20,9 @@ def plan_subject(plan: dict[str, Any], period_label: str) -> str:
         title = title[: year.start()]
     if title[:1].isupper() and not title[1:2].isupper():  # "Tiếp tục …" → "tiếp tục …", "IOC …" stays
         title = title[:1].lower() + title[1:]
-    number = str(plan.get("document_number") or "").strip()
+    number = "".join(str(plan.get("document_number") or "").split())
+    if number and not any(character.isdigit() for character in number):  # "-KH/ĐU": a draft not yet numbered
+        number = "…" + number.lstrip("…")
     name = f"Kế hoạch số {number}" if number else "Kế hoạch"
     return f"{name} về {title}" if title else name
 

@@ -44,6 +44,8 @@ def test_vietnamese_formats(written: str, expected: str) -> None:
         ),
         ("Kế hoạch thực hiện Nghị quyết 57, năm 2026", None, "Kế hoạch về thực hiện Nghị quyết 57"),
         ("IOC thành phố năm 2025", "7-KH/TU", "Kế hoạch số 7-KH/TU về IOC thành phố năm 2025"),  # another year stays
+        ("Chuyển đổi số", "  -KH/ĐU", "Kế hoạch số …-KH/ĐU về chuyển đổi số"),  # a draft not yet numbered
+        ("Chuyển đổi số", "…-KH/ĐU", "Kế hoạch số …-KH/ĐU về chuyển đổi số"),
     ],
 )
 def test_a_plan_is_named_by_its_number_and_subject(title: str, number: str | None, expected: str) -> None:
