@@ -4,6 +4,7 @@ portal's door. Only members of the Văn phòng see it; for anyone else it does n
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -106,9 +107,17 @@ async def start_review_cycle(
 
 
 @router.post("/console/assign")
-async def assign_plan(who: Who, key: Annotated[str, Form()], plan: Annotated[str, Form(max_length=120)]) -> Response:
-    """Assign every not-yet-assigned task of one of the organization's plans (refused tasks are listed)."""
+async def assign_plan(
+    who: Who,
+    key: Annotated[str, Form()],
+    plan: Annotated[str, Form(max_length=120)],
+    numbers: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """Assign every not-yet-assigned task of one of the organization's plans, or the chosen numbers ("3, 5, 12");
+    refused tasks are listed."""
     _check_form_key(who, key)
+    refuse_control_characters(numbers)
+    chosen = [number for number in re.split(r"[,;\s]+", numbers) if number] or None
     secretariat_only(who)
     from flows.lifecycle import assign_plan as assign_whole_plan
 
@@ -120,7 +129,7 @@ async def assign_plan(who: Who, key: Annotated[str, Form()], plan: Annotated[str
     if own is None:
         raise HTTPException(404, "Không có kế hoạch này.")
     try:
-        result = await run_in_threadpool(_run_as, who, assign_whole_plan, plan=plan, actor=email)
+        result = await run_in_threadpool(_run_as, who, assign_whole_plan, plan=plan, actor=email, numbers=chosen)
     except PlanflowError as exc:
         return _refused(exc)
     if result["refused"]:

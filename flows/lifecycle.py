@@ -80,14 +80,15 @@ def assign_plan(
     at: datetime | None = None,
     related: list[str] | None = None,
     personal_token: SecretStr | None = None,
+    numbers: list[str] | None = None,
 ) -> dict[str, Any]:
-    """The secretariat assigns every task of an imported plan at once (one run, one transaction); `related` names
-    the agencies behind "các cơ quan liên quan" where the directory does not."""
+    """The secretariat assigns every task of an imported plan at once, or the chosen `numbers` (one run, one
+    transaction); `related` names the agencies behind "các cơ quan liên quan" where the directory does not."""
     label_current_run(f"assign all {plan}", [f"plan:{plan}", "step:assign"])
     if deployment.id is not None:
         prove_actor(flow_run.parameters.get("personal_token"), actor)
     channel = current_channel(from_deployment=deployment.id is not None)
-    outcome = assign_plan_tasks(plan, actor, f"flow-run:{flow_run.id}", at, related, channel)
+    outcome = assign_plan_tasks(plan, actor, f"flow-run:{flow_run.id}", at, related, channel, only=numbers)
     made = [r for r in outcome.moves if not r.repeated]
     notified = sum(r.notifications for r in made)
     logger = get_run_logger()

@@ -33,15 +33,23 @@ def assign_whole_plan(
     on_progress: Callable[[int, int], None] | None = None,
     channel: str | None = None,
     os_user: str | None = None,
+    only: list[str] | None = None,
 ) -> PlanAssignment:
     """Assign every imported task of a plan in one transaction; a task refused (no lead, "các cơ quan liên quan"
     not resolved) keeps its status and is listed, so one unclear row does not hold back the other 57.
 
     `related` names the agencies that stand for "các cơ quan liên quan" on every task naming it;
-    `on_progress` hears (tasks done, tasks in all) after each task.
+    `on_progress` hears (tasks done, tasks in all) after each task; `only` limits it to the chosen task numbers.
     """
     outcome = PlanAssignment()
-    numbers = [t.number for t in get_plan(session, plan_code).tasks if t.status == TaskStatus.IMPORTED.value]
+    waiting = [t.number for t in get_plan(session, plan_code).tasks if t.status == TaskStatus.IMPORTED.value]
+    numbers = waiting
+    if only is not None:  # chosen tasks: each named one that cannot be assigned is listed, not skipped silently
+        chosen = list(dict.fromkeys(number.strip() for number in only if number.strip()))
+        numbers = [number for number in chosen if number in waiting]
+        for number in chosen:
+            if number not in waiting:
+                outcome.refused[number] = "không có trong kế hoạch hoặc đã được giao"
     payload = {"related": related} if related else {}
     for done, number in enumerate(numbers, start=1):
         key = f"{key_prefix}:{number}"

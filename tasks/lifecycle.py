@@ -30,8 +30,10 @@ def assign_plan_tasks(
     at: datetime | None = None,
     related: list[str] | None = None,
     channel: tuple[str, str | None] = ("cli", None),
+    only: list[str] | None = None,
 ) -> PlanAssignment:
-    """Assign every not-yet-assigned task of a plan, all in one transaction; refused tasks are listed."""
+    """Assign every not-yet-assigned task of a plan (or the chosen ones), in one transaction; refused tasks are
+    listed."""
     with steps(f"Giao nhiệm vụ kế hoạch {plan_code}") as report, get_database().transaction() as session:
         moment = at or datetime.now(UTC)
         return assign_whole_plan(
@@ -44,6 +46,7 @@ def assign_plan_tasks(
             on_progress=report,
             channel=channel[0],
             os_user=channel[1],
+            only=only,
         )
 
 

@@ -274,3 +274,21 @@ def test_the_console_previews_a_directory_file_before_applying_it(client: TestCl
     assert broken.status_code == 422 and "không đọc được" in broken.text
     assert office.post("/portal/console/directory/apply", data={"key": key, "digest": "0" * 64}).status_code == 404
     assert logged_in(LEAD).get("/portal/console/directory").status_code == 404
+
+
+def test_the_console_assigns_only_the_chosen_tasks_and_names_those_it_could_not(
+    client: TestClient, planflow_env: Database
+) -> None:
+    from models.plan import Plan, PlanTask
+
+    office = logged_in(OFFICE)
+    key = form_key(office.get("/portal/console").text)
+    answer = office.post("/portal/console/assign", data={"key": key, "plan": "vinh-tuy-2026", "numbers": "8, 12; 999"})
+    assert "999: không có trong kế hoạch hoặc đã được giao" in answer.text
+    with planflow_env.session() as session:
+        assigned = {
+            t.number
+            for t in session.scalars(select(PlanTask).join(Plan).where(Plan.code == "vinh-tuy-2026"))
+            if t.status != "imported"
+        }
+    assert assigned == {"8", "12", "47", "29", "15"}  # the chosen two beside the three assigned beforehand
