@@ -28,6 +28,8 @@ from bench.cli_step import cli_step_with_service
 from bench.generate import generate
 from bench.plan_files import read_large_plans
 from documents.reader import read_plan
+from documents.report_docx import ReportLayout
+from documents.report_files import charts, write_report_files
 from models.db import Database
 from models.escalation import CHASED, overdue_rung, reminder_rung, sweep
 from models.escalation_policy import default_policy
@@ -167,10 +169,28 @@ def _organizations(database: Database) -> dict[str, Any]:
     }
 
 
-def _compile(database: Database, code: str) -> dict[str, Any]:
+def _compile(database: Database, code: str, kept: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """A report's figures as the compile-report flow makes them (with its trend of three earlier quarters)."""
     with database.session() as session:
-        figures = compile_figures(session, organization_code=code, period=parse_period("2026-Q2"), today=TODAY)
-    return {"tasks": sum(figures.totals.values()), "overdue": figures.totals["overdue"]}
+        figures = compile_figures(
+            session, organization_code=code, period=parse_period("2026-Q2"), today=TODAY, history=3
+        )
+    kept[code] = figures.to_dict()
+    return {"tasks": sum(figures.totals.values()), "overdue": figures.totals["overdue"], "rollup": figures.rollup}
+
+
+def _report_files(figures: dict[str, Any]) -> dict[str, Any]:
+    """Word, Excel and HTML with their charts, written from the figures (timed apart from them)."""
+    layout = ReportLayout(
+        number="01-BC/ĐU",
+        place="Hà Nội",
+        issued_on=TODAY,
+        signer_name="Bench",
+        charts=charts(figures, figures["history"]),
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        paths = write_report_files(figures, layout, Path(folder))
+        return {"files": len(paths), "kilobytes": sum(p.stat().st_size for p in paths) // 1024}
 
 
 def _transitions(database: Database, count: int) -> dict[str, Any]:
@@ -311,10 +331,12 @@ def run(*, wards: int, kind: str, flow_runs: int = 10, moves: int = 300) -> dict
         measure("sweep (cold)", one_sweep, steps)
         measure("sweep (repeat: nothing new)", one_sweep, steps)
         organizations = _organizations(database)
+        kept: dict[str, dict[str, Any]] = {}
         for scope in ("ward", "province", "national"):
             code, ids = organizations[scope]
-            measure(f"report {scope}", partial(_compile, database, code), steps)
+            measure(f"report {scope}", partial(_compile, database, code, kept), steps)
             measure(f"report {scope} floor (plain SQL)", partial(report_floor, database, ids), steps)
+            measure(f"report {scope} files (Word, Excel, HTML)", partial(_report_files, kept.pop(code)), steps)
         measure("transitions (domain)", lambda: _transitions(database, moves), steps)
         database.dispose()
         measure("transitions (Prefect flow runs)", lambda: _flow_transitions(url, flow_runs), steps)

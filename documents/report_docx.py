@@ -24,8 +24,16 @@ from docx.shared import Cm, Pt
 from documents.column_widths import fitted_widths
 from models.labels import label_vi
 from models.report_title import report_subject
+from models.report_views import (
+    UNIT_COLUMNS,
+    indicator_assessment,
+    indicator_result,
+    overdue_heading,
+    recurring_line,
+    unit_rows,
+)
 from models.reporting import CATEGORIES, RATIO_DEFINITIONS
-from models.vn_format import change_text, day_text, measure_text, percent_text, target_text
+from models.vn_format import change_text, day_text, percent_text, target_text
 from notifications.vietnamese import date_line
 
 
@@ -170,8 +178,8 @@ def _body(doc: DocumentType, figures: dict[str, Any], layout: ReportLayout) -> N
         _group_table(doc, figures["by_leader"], "Lãnh đạo phụ trách")
         number += 1
     if figures.get("by_organization"):
-        _paragraph(doc, f"{number}. Theo tổ chức đảng trực thuộc", bold=True)
-        _group_table(doc, figures["by_organization"], "Tổ chức đảng")
+        _paragraph(doc, f"{number}. Theo đơn vị trực thuộc (xếp hạng)", bold=True)
+        _unit_table(doc, figures["by_organization"])
         number += 1
     _paragraph(doc, f"{number}. Chỉ tiêu của kế hoạch", bold=True)
     _table(
@@ -181,13 +189,15 @@ def _body(doc: DocumentType, figures: dict[str, Any], layout: ReportLayout) -> N
             [
                 i["text"],
                 target_text(i["comparator"], i["target"], i["unit"]),
-                "chưa đo" if i["value"] is None else measure_text(i["value"], i["unit"]),
-                "—" if i["met"] is None else ("đạt" if i["met"] else "chưa đạt"),
+                indicator_result(i),
+                indicator_assessment(i),
             ]
             for i in figures["indicators"]
         ],
     )
     _paragraph(doc, f"{number + 1}. Nhiệm vụ quá hạn và giải trình", bold=True)
+    if figures.get("rollup") and figures["overdue"]:
+        _paragraph(doc, overdue_heading(figures), italic=True, size=12)
     if figures["overdue"]:
         _table(
             doc,
@@ -195,7 +205,7 @@ def _body(doc: DocumentType, figures: dict[str, Any], layout: ReportLayout) -> N
             [
                 [
                     f"{o['number']}. {o['description']}",
-                    o["lead_agency"],
+                    f"{o['lead_agency']} ({o['organization']})" if figures.get("rollup") else o["lead_agency"],
                     day_text(o["due_date"]) if o["due_date"] else "",
                     o["explanation"] or "chưa có",
                     label_vi(o["decision"], empty="chờ"),
@@ -206,8 +216,7 @@ def _body(doc: DocumentType, figures: dict[str, Any], layout: ReportLayout) -> N
     else:
         _paragraph(doc, "Không có nhiệm vụ quá hạn.")
     _paragraph(doc, f"{number + 2}. Nhiệm vụ thường xuyên", bold=True)
-    reported = sum(1 for r in figures["recurring"] if r["reported"])
-    _paragraph(doc, f"{reported}/{len(figures['recurring'])} nhiệm vụ thường xuyên đã báo cáo tiến độ trong kỳ.")
+    _paragraph(doc, recurring_line(figures))
     _paragraph(doc, f"{number + 3}. Trách nhiệm của cơ quan và người đứng đầu", bold=True)
     _table(
         doc,
@@ -261,6 +270,8 @@ def _written(doc: DocumentType, written: dict[str, Any]) -> None:
         _paragraph(doc, f"- {unit['agency']}:", bold=True)
         for task in unit["tasks"]:
             _paragraph(doc, f"+ Nhiệm vụ {task['number']} (hạn {day_text(task['due_date'])}): {task['description']}")
+        if unit.get("more"):
+            _paragraph(doc, f"+ … và {unit['more']} nhiệm vụ khác.")
     _paragraph(doc, "IV. ĐỀ XUẤT, KIẾN NGHỊ", bold=True)
     for line in written.get("proposals") or ["Không có đề xuất, kiến nghị với cấp trên trong kỳ."]:
         _paragraph(doc, f"- {line}")
@@ -284,6 +295,10 @@ def _group_table(doc: DocumentType, groups: list[dict[str, Any]], title: str) ->
             for g in groups
         ],
     )
+
+
+def _unit_table(doc: DocumentType, units: list[dict[str, Any]]) -> None:
+    _table(doc, UNIT_COLUMNS, unit_rows(units))
 
 
 def _closing(doc: DocumentType, layout: ReportLayout) -> None:

@@ -11,6 +11,14 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from documents.report_docx import ReportLayout
 from models.labels import label_vi
 from models.report_title import report_subject
+from models.report_views import (
+    UNIT_COLUMNS,
+    indicator_assessment,
+    indicator_result,
+    overdue_heading,
+    recurring_line,
+    unit_rows,
+)
 from models.reporting import CATEGORIES, RATIO_DEFINITIONS
 from models.vn_format import change_text, day_text, measure_text, percent_text, target_text
 from notifications.vietnamese import date_line
@@ -34,6 +42,12 @@ def render_report_html(figures: dict[str, Any], layout: ReportLayout) -> str:
         definitions=RATIO_DEFINITIONS.values(),
         subject=report_subject(figures),
         target=target_text,
+        unit_columns=UNIT_COLUMNS,
+        unit_rows=unit_rows,
+        overdue_heading=overdue_heading,
+        recurring_line=recurring_line,
+        indicator_result=indicator_result,
+        indicator_assessment=indicator_assessment,
         charts={name: base64.b64encode(png).decode() for name, png in layout.charts.items()},
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from models.labels import label_vi
+from models.report_views import UNIT_COLUMNS
 from models.reporting import CATEGORIES, CATEGORY_MEANINGS, RATIO_DEFINITIONS
 
 FILLS = {
@@ -58,18 +60,27 @@ def write_report_xlsx(figures: dict[str, Any], path: Path) -> Path:
         summary.append([_cell(summary, name), _cell(summary, figures["ratios"][key], number_format="0.0%")])
     for title, groups in (("Theo cơ quan chủ trì", figures["by_agency"]), ("Theo mục", figures["by_section"])):
         _group_sheet(workbook.create_sheet(title), title.removeprefix("Theo ").capitalize(), groups)
+    if figures.get("by_organization"):
+        _units_sheet(workbook.create_sheet("Theo đơn vị trực thuộc"), figures["by_organization"])
     _definitions_sheet(workbook.create_sheet("Định nghĩa"))
-    sheet = workbook.create_sheet("Phụ lục")
+    if figures["tasks"]:  # a roll-up has no appendix: its full task list is `planflow report tasks`
+        _appendix_sheet(workbook.create_sheet("Phụ lục"), figures["tasks"], figures["overdue"])
+    workbook.save(path)
+    return path
+
+
+def _appendix_sheet(sheet: Any, tasks: Iterable[Any], overdue: list[dict[str, Any]]) -> int:
+    """One row per task, coloured by its status, written as the rows come (streamed); returns how many."""
     for index, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(HEADER))}{len(figures['tasks']) + 1}"
     bold = Font(bold=True)
     sheet.append([_cell(sheet, title, font=bold) for title in HEADER])
     fills = {key: PatternFill("solid", fgColor=colour) for key, colour in FILLS.items()}
     wrap = Alignment(wrap_text=True, vertical="top")
-    explanations = {(o["plan"], o["number"]): o for o in figures["overdue"]}
-    for task in figures["tasks"]:
+    explanations = {(o["plan"], o["number"]): o for o in overdue}
+    written = 0
+    for task in tasks:
         explained = explanations.get((task["plan"], task["number"]), {})
         values = [
             task["plan"],
@@ -86,8 +97,40 @@ def write_report_xlsx(figures: dict[str, Any], path: Path) -> Path:
             label_vi(explained.get("decision"), empty="") if explained.get("decision") else None,
         ]
         sheet.append([_cell(sheet, value, fill=fills[task["category"]], alignment=wrap) for value in values])
+        written += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(HEADER))}{written + 1}"  # written after the rows
+    return written
+
+
+def write_task_list_xlsx(tasks: Iterable[Any], path: Path) -> int:
+    """The full task list of a report (a roll-up's, which its report leaves out) as one streamed sheet: rows are
+    written as they come, so 190,000 tasks never sit in memory as cells; returns how many rows."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Nhiệm vụ")
+    count = _appendix_sheet(sheet, tasks, [])
     workbook.save(path)
-    return path
+    return count
+
+
+def _units_sheet(sheet: Any, units: list[dict[str, Any]]) -> None:
+    """The subordinate units ranked, as in Word and HTML (ratios as percentages)."""
+    sheet.column_dimensions["B"].width = 40
+    sheet.freeze_panes = "C2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(UNIT_COLUMNS))}{len(units) + 1}"
+    sheet.append([_cell(sheet, title, font=Font(bold=True)) for title in UNIT_COLUMNS])
+    for unit in units:
+        sheet.append(
+            [
+                unit["rank"],
+                unit["name"],
+                unit["tasks"],
+                unit["completed_on_time"],
+                unit["completed_late"],
+                unit["overdue"],
+                _cell(sheet, unit["on_time_ratio"], number_format="0.0%"),
+                _cell(sheet, unit["overdue_ratio"], number_format="0.0%"),
+            ]
+        )
 
 
 def _day(value: str | None) -> date | None:

@@ -21,7 +21,14 @@ from models.org import Organization, Person
 from models.outbox import queue_notification
 from models.plan import Plan
 from models.report_layout import place, recipients, report_number, signer
-from models.reporting import CATEGORIES, StoredReport, compile_figures, organizations_under, parse_period
+from models.reporting import (
+    CATEGORIES,
+    TOP_OVERDUE,
+    StoredReport,
+    compile_figures,
+    organizations_under,
+    parse_period,
+)
 from runtime.environment import get_database
 from runtime.prefect_run import label_current_run
 from runtime.progress import steps
@@ -29,12 +36,12 @@ from runtime.settings import get_settings
 
 
 @task(name="compute-figures", cache_policy=NO_CACHE)
-def compute_figures(organization: str, period: str, today_iso: str) -> dict[str, Any]:
+def compute_figures(organization: str, period: str, today_iso: str, top: int = TOP_OVERDUE) -> dict[str, Any]:
     """Every number of the report, from the database as it stood at the period's end."""
     today = datetime.fromisoformat(today_iso).date()
     with get_database().session() as session:
         figures = compile_figures(
-            session, organization_code=organization, period=parse_period(period), today=today, history=3
+            session, organization_code=organization, period=parse_period(period), today=today, history=3, top=top
         )
     return figures.to_dict()
 
@@ -100,12 +107,15 @@ def store_and_send(figures: dict[str, Any], files: list[str], now_iso: str) -> i
 
 
 @flow(name="compile-report", flow_run_name="report {organization} {period}")
-def compile_report(period: str, organization: str, output_dir: str | None = None) -> dict[str, Any]:
-    """Compile the report of an organization (and those under it) for a month, quarter, half year or year."""
+def compile_report(
+    period: str, organization: str, output_dir: str | None = None, top: int = TOP_OVERDUE
+) -> dict[str, Any]:
+    """Compile the report of an organization (and those under it) for a month, quarter, half year or year; a
+    roll-up names its `top` most overdue tasks."""
     label_current_run(f"report {organization} {period}", [f"org:{organization}", f"period:{period}", "step:report"])
     now = datetime.now(UTC)
     with steps(f"Báo cáo {organization} {period}", total=3) as report:
-        figures = compute_figures(organization, period, local_date(now).isoformat())
+        figures = compute_figures(organization, period, local_date(now).isoformat(), top)
         report(1, None)
         folder = output_dir or str(get_settings().home / "reports" / organization / period)
         files = write_files(figures, folder, local_date(now).isoformat())

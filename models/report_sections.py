@@ -10,6 +10,7 @@ from typing import Any
 
 _CLOSED = {"completed_on_time", "completed_late", "cancelled"}
 _DONE_ON_TIME = "completed_on_time"
+TASKS_PER_UNIT = 10  # the next period's tasks named per unit; the rest counted
 MAX_LISTED = 15  # longer lists say how many more there are, the full list is in the Excel appendix
 
 
@@ -67,9 +68,14 @@ def next_period_tasks(figures: dict[str, Any], start: date, end: date) -> list[d
             by_unit[row["lead_agency"]].append(
                 {"number": row["number"], "description": row["description"], "due_date": row["due_date"]}
             )
+    units = sorted(by_unit.items(), key=lambda item: (-len(item[1]), item[0]))
     return [
-        {"agency": agency, "tasks": sorted(tasks, key=lambda t: t["due_date"])}
-        for agency, tasks in sorted(by_unit.items(), key=lambda item: (-len(item[1]), item[0]))
+        {
+            "agency": agency,
+            "tasks": sorted(tasks, key=lambda t: t["due_date"])[:TASKS_PER_UNIT],
+            "more": max(len(tasks) - TASKS_PER_UNIT, 0),
+        }
+        for agency, tasks in units[:MAX_LISTED]
     ]
 
 

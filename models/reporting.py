@@ -8,6 +8,7 @@ the same numbers whatever happened since. Rendering is elsewhere (documents/).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
@@ -25,6 +26,8 @@ from models.records import DeadlineChange, Explanation, ProgressReport, Submissi
 from models.report_sections import following_period, written_sections
 from models.urgency import DUE_SOON_WORKING_DAYS
 from models.workflow import TaskStatus
+
+TOP_OVERDUE = 20  # how many of the most overdue tasks a roll-up names (`report compile --top`)
 
 CATEGORIES = [
     ("completed_on_time", "hoàn thành đúng hạn"),
@@ -173,11 +176,14 @@ class ReportFigures:
     overdue: list[dict[str, Any]] = field(default_factory=list)
     recurring: list[dict[str, Any]] = field(default_factory=list)
     accountability: list[dict[str, Any]] = field(default_factory=list)
-    tasks: list[dict[str, Any]] = field(default_factory=list)
+    tasks: list[Any] = field(default_factory=list)  # dicts as stored; a roll-up's rows only while it is compiled
     previous: dict[str, Any] | None = None
     change: dict[str, int] = field(default_factory=dict)
     history: list[dict[str, Any]] = field(default_factory=list)  # totals of earlier periods, oldest first
     written: dict[str, Any] = field(default_factory=dict)  # assessment, next period's tasks, proposals
+    rollup: bool = False  # a city or the nation: subordinate units as rows, the most overdue tasks, no task list
+    overdue_total: int = 0  # every overdue or late task, of which `overdue` lists the `top` most days late in a roll-up
+    recurring_summary: dict[str, int] = field(default_factory=dict)  # recurring tasks and how many reported
 
     def to_dict(self) -> dict[str, Any]:
         """The stored JSON."""
@@ -219,13 +225,14 @@ def compile_figures(
     period: Period,
     today: date,
     history: int = 0,
+    top: int = TOP_OVERDUE,
 ) -> ReportFigures:
     """The figures of an organization (and those under it) for a period, as at the period's end, with the
     change since the previous period and the totals of `history` earlier periods (for the trend chart),
     all from the same loaded rows, each period counted once."""
     root, organizations = organizations_under(session, organization_code)
     snapshot = _Snapshot(session, root, organizations)
-    figures = snapshot.figures(session, period, today)
+    figures = snapshot.figures(session, period, today, top=top)
     counted = {period.key: figures.totals}
 
     def totals_of(earlier: Period) -> dict[str, int]:
@@ -250,7 +257,21 @@ def compile_figures(
     figures.history = [{"period": p.key, "totals": totals_of(p)} for p in trend]
     upcoming = parse_period(following_period(period.key))
     figures.written = written_sections(figures.to_dict(), upcoming.start, upcoming.end, upcoming.label)
+    if figures.rollup:  # no reader of a roll-up wants every task: the full list is its own export (task_rows)
+        figures.tasks = []
     return figures
+
+
+def task_rows(session: Session, *, organization_code: str, period: Period, today: date) -> Iterator[_Row]:
+    """Every task of an organization and those under it as it stood at the period's end, one at a time (the
+    full task list a roll-up leaves out, for the streamed Excel export)."""
+    root, organizations = organizations_under(session, organization_code)
+    snapshot = _Snapshot(session, root, organizations)
+    as_of = min(period.end, today)
+    moment = _end_of(as_of)
+    plans = {p.id: p for p in snapshot.plans}
+    for task in snapshot.tasks:
+        yield snapshot._row(task, plans[task.plan_id], moment, as_of, period)
 
 
 class _TaskRow(NamedTuple):
@@ -276,23 +297,24 @@ def _load_tasks(connection: Connection, statement: Select[Any]) -> list[_TaskRow
     columns (number, deadline text and kind, status, due date) shared instead of one copy per row."""
     shared: dict[Any, Any] = {}
     same = shared.setdefault
-    tasks = []
-    for row in connection.execution_options(yield_per=10_000).execute(statement):
-        tasks.append(
+    tasks: list[_TaskRow] = []
+    add = tasks.append
+    result = connection.execution_options(yield_per=10_000).execute(statement).tuples()
+    for task_id, plan_id, section_id, number, description, agency_id, text, kind, due, status, *moments in result:
+        # unpacked, not read by name: a Row's attribute lookup costs more than the rest of the loop together
+        add(
             _TaskRow(
-                row.id,
-                row.plan_id,
-                row.section_id,
-                same(row.number, row.number),
-                row.description,
-                row.lead_agency_id,
-                same(row.deadline_text, row.deadline_text),
-                same(row.deadline_kind, row.deadline_kind),
-                same(row.due_date, row.due_date),
-                same(row.status, row.status),
-                row.status_changed_at,
-                row.completed_at,
-                row.assigned_at,
+                task_id,
+                plan_id,
+                section_id,
+                same(number, number),
+                description,
+                agency_id,
+                same(text, text),
+                same(kind, kind),
+                same(due, due),
+                same(status, status),
+                *moments,
             )
         )
     return tasks
@@ -305,6 +327,7 @@ class _Snapshot:
         self.root = root
         connection = session.connection()  # Core rows: the ORM's result machinery costs more than the query here
         self.organization_names = {o.id: o.name for o in organizations}
+        self.unit_of = _subordinate_units(root, organizations)
         organization_ids = list(self.organization_names)
         self.plans = connection.execute(
             select(Plan.id, Plan.code, Plan.title, Plan.organization_id, Plan.document_number, Plan.year)
@@ -367,14 +390,24 @@ class _Snapshot:
         )
         return {key: counts.get(key, 0) for key, _ in CATEGORIES}
 
-    def figures(self, session: Session, period: Period, today: date) -> ReportFigures:
-        """The figures of one period from the loaded rows."""
+    def figures(self, session: Session, period: Period, today: date, *, top: int = TOP_OVERDUE) -> ReportFigures:
+        """The figures of one period from the loaded rows (a roll-up summarises: see `ReportFigures.rollup`)."""
         as_of = min(period.end, today)
         moment = _end_of(as_of)
         plans = {p.id: p for p in self.plans}
         rows = [self._row(task, plans[task.plan_id], moment, as_of, period) for task in self.tasks]
         counts = Counter(task.plan_id for task in self.tasks)
         root = self.root
+        rollup = len(self.organization_names) > 1
+        late = [
+            r
+            for r in rows
+            if r["category"] == "overdue" or (r["category"] == "completed_late" and r["completed_in_period"])
+        ]
+        if rollup:  # the most days late first
+            late = sorted(late, key=lambda r: (r["category"] != "overdue", r["due_date"] or "9999"))[:top]
+        recurring = [r for r in rows if r["recurring"] and r["category"] != "not_assigned"]
+        accountability = _accountability(session, rows, self.history, period, moment)
         return ReportFigures(
             organization=root.name,
             organization_code=root.code,
@@ -389,23 +422,25 @@ class _Snapshot:
             ],
             totals=_count(rows),
             ratios=_ratios(_count(rows)),
-            by_section=_grouped(rows, "section_key", "section"),
+            by_section=_grouped(rows, "section" if rollup else "section_key", "section"),
             by_agency=_grouped(rows, "lead_agency", "lead_agency"),
             by_leader=_by_leader(rows),
-            by_organization=_grouped(rows, "organization", "organization") if len(self.organization_names) > 1 else [],
-            indicators=_indicators(session, self.plan_ids, moment),
-            overdue=[
-                _overdue_row(r, self.history, moment)
+            by_organization=_ranked(_grouped(rows, "unit", "unit")) if rollup else [],
+            indicators=_indicators_summed(_indicators(session, self.plan_ids, moment))
+            if rollup
+            else _indicators(session, self.plan_ids, moment),
+            overdue=[_overdue_row(r, self.history, moment) for r in late],
+            overdue_total=sum(
+                r["category"] == "overdue" or (r["category"] == "completed_late" and r["completed_in_period"])
                 for r in rows
-                if r["category"] == "overdue" or (r["category"] == "completed_late" and r["completed_in_period"])
-            ],
-            recurring=[
-                {k: r[k] for k in ("plan", "number", "description", "lead_agency", "reported")}
-                for r in rows
-                if r["recurring"] and r["category"] != "not_assigned"
-            ],
-            accountability=_accountability(session, rows, self.history, period, moment),
-            tasks=rows,
+            ),
+            recurring=[]
+            if rollup
+            else [{k: r[k] for k in ("plan", "number", "description", "lead_agency", "reported")} for r in recurring],
+            recurring_summary={"tasks": len(recurring), "reported": sum(r["reported"] for r in recurring)},
+            accountability=_most_to_answer_for(accountability, top) if rollup else accountability,
+            tasks=rows if rollup else [row.as_dict() for row in rows],  # a roll-up's are dropped once written
+            rollup=rollup,
         )
 
     def _section_labels(self, plan_code: str, section_id: int | None) -> tuple[str, str]:
@@ -421,7 +456,7 @@ class _Snapshot:
             self._labels[(plan_code, section_id)] = cached
         return cached
 
-    def _row(self, task: Any, plan: Any, moment: datetime, as_of: date, period: Period) -> dict[str, Any]:
+    def _row(self, task: Any, plan: Any, moment: datetime, as_of: date, period: Period) -> _Row:
         history = self.history
         due = history.due_at(task, moment)
         category = _category(task, due, history, moment, as_of)
@@ -430,27 +465,108 @@ class _Snapshot:
         completed = task.completed_at if task.completed_at and task.completed_at <= moment else None
         completed_day = completed.astimezone(VIETNAM).date() if completed else None
         section_key, section_label = self._section_labels(plan.code, task.section_id)
-        return {
-            "task_id": task.id,
-            "plan": plan.code,
-            "organization": self.organization_names.get(plan.organization_id, ""),
-            "number": task.number,
-            "section_key": section_key,
-            "section": section_label,
-            "description": task.description,
-            "lead_agency": self.agencies.get(task.lead_agency_id, "(chưa có)"),
-            "lead_agency_id": task.lead_agency_id,
-            "leaders": self.leaders.get(task.id, []),
-            "deadline_text": task.deadline_text,
-            "due_date": due.isoformat() if due else None,
-            "category": category,
-            "category_vi": CATEGORY_LABELS[category],
-            "completed_at": completed_day.isoformat() if completed_day else None,
-            "completed_in_period": bool(completed_day and period.start <= completed_day <= period.end),
-            "result": latest.result_text if latest else "",
-            "recurring": task.deadline_kind == _RECURRING,
-            "reported": reported,
-        }
+        return _Row(
+            task_id=task.id,
+            plan=plan.code,
+            organization=self.organization_names.get(plan.organization_id, ""),
+            unit=self.unit_of.get(plan.organization_id, ""),
+            number=task.number,
+            section_key=section_key,
+            section=section_label,
+            description=task.description,
+            lead_agency=self.agencies.get(task.lead_agency_id, "(chưa có)"),
+            lead_agency_id=task.lead_agency_id,
+            leaders=self.leaders.get(task.id, []),
+            deadline_text=task.deadline_text,
+            due_date=due.isoformat() if due else None,
+            category=category,
+            category_vi=CATEGORY_LABELS[category],
+            completed_at=completed_day.isoformat() if completed_day else None,
+            completed_in_period=bool(completed_day and period.start <= completed_day <= period.end),
+            result=latest.result_text if latest else "",
+            recurring=task.deadline_kind == _RECURRING,
+            reported=reported,
+        )
+
+
+class _Row:
+    """One task as a report reads it, as it stood at the period's end. Slotted, not a dict: a national report
+    holds 191,400 of them at once. Read like a dict (`row["category"]`); `as_dict` for the stored JSON."""
+
+    __slots__ = (
+        "category",
+        "category_vi",
+        "completed_at",
+        "completed_in_period",
+        "deadline_text",
+        "description",
+        "due_date",
+        "lead_agency",
+        "lead_agency_id",
+        "leaders",
+        "number",
+        "organization",
+        "plan",
+        "recurring",
+        "reported",
+        "result",
+        "section",
+        "section_key",
+        "task_id",
+        "unit",
+    )
+
+    def __init__(
+        self,
+        *,
+        category: Any,
+        category_vi: Any,
+        completed_at: Any,
+        completed_in_period: Any,
+        deadline_text: Any,
+        description: Any,
+        due_date: Any,
+        lead_agency: Any,
+        lead_agency_id: Any,
+        leaders: Any,
+        number: Any,
+        organization: Any,
+        plan: Any,
+        recurring: Any,
+        reported: Any,
+        result: Any,
+        section: Any,
+        section_key: Any,
+        task_id: Any,
+        unit: Any,
+    ) -> None:
+        self.category = category
+        self.category_vi = category_vi
+        self.completed_at = completed_at
+        self.completed_in_period = completed_in_period
+        self.deadline_text = deadline_text
+        self.description = description
+        self.due_date = due_date
+        self.lead_agency = lead_agency
+        self.lead_agency_id = lead_agency_id
+        self.leaders = leaders
+        self.number = number
+        self.organization = organization
+        self.plan = plan
+        self.recurring = recurring
+        self.reported = reported
+        self.result = result
+        self.section = section
+        self.section_key = section_key
+        self.task_id = task_id
+        self.unit = unit
+
+    def __getitem__(self, name: str) -> Any:
+        return getattr(self, name)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The row as the stored report keeps it."""
+        return {name: getattr(self, name) for name in self.__slots__}
 
 
 class _History:
@@ -525,7 +641,7 @@ def _category(task: Any, due: date | None, history: _History, moment: datetime, 
     return "in_progress"
 
 
-def _count(rows: list[dict[str, Any]]) -> dict[str, int]:
+def _count(rows: list[_Row]) -> dict[str, int]:
     counts = Counter(r["category"] for r in rows)
     return {key: counts.get(key, 0) for key, _ in CATEGORIES}
 
@@ -540,12 +656,12 @@ def _ratios(totals: dict[str, int]) -> dict[str, float | None]:
     }
 
 
-def _grouped(rows: list[dict[str, Any]], key: str, label: str) -> list[dict[str, Any]]:
+def _grouped(rows: list[_Row], key: str, label: str) -> list[dict[str, Any]]:
     """Counts by category per group, in the order groups first appear (one pass, no copies of the rows)."""
     return _tally((row[key], row[label], row["category"]) for row in rows)
 
 
-def _by_leader(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _by_leader(rows: list[_Row]) -> list[dict[str, Any]]:
     """A task with two leaders in charge counts for each of them."""
     return _tally((leader, leader, row["category"]) for row in rows for leader in row["leaders"] or ["(không ghi)"])
 
@@ -611,11 +727,27 @@ def _indicators(session: Session, plan_ids: Any, moment: datetime) -> list[dict[
     return rows
 
 
+def _indicators_summed(indicators: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """In a roll-up, one row per indicator the units share (same text and target): in how many units it was
+    measured and met, instead of one row per unit's plan."""
+    summed: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for indicator in indicators:
+        key = (indicator["text"], indicator["comparator"], indicator["target"], indicator["unit"])
+        row = summed.setdefault(
+            key,
+            {**indicator, "value": None, "met": None, "units": 0, "units_measured": 0, "units_met": 0},
+        )
+        row["units"] += 1
+        row["units_measured"] += indicator["value"] is not None
+        row["units_met"] += bool(indicator["met"])
+    return list(summed.values())
+
+
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=VIETNAM)
 
 
-def _overdue_row(row: dict[str, Any], history: _History, moment: datetime) -> dict[str, Any]:
+def _overdue_row(row: _Row, history: _History, moment: datetime) -> dict[str, Any]:
     """An overdue or late task with its explanation as it stood at the period's end."""
     requested = [e for e in history.explanations.get(row["task_id"], []) if e.requested_at <= moment]
     explanation = requested[-1] if requested else None
@@ -623,6 +755,7 @@ def _overdue_row(row: dict[str, Any], history: _History, moment: datetime) -> di
     decided = explanation is not None and explanation.decided_at is not None and explanation.decided_at <= moment
     return {
         "plan": row["plan"],
+        "organization": row["organization"],
         "number": row["number"],
         "description": row["description"],
         "lead_agency": row["lead_agency"],
@@ -634,7 +767,7 @@ def _overdue_row(row: dict[str, Any], history: _History, moment: datetime) -> di
 
 
 def _accountability(
-    session: Session, rows: list[dict[str, Any]], history: _History, period: Period, moment: datetime
+    session: Session, rows: list[_Row], history: _History, period: Period, moment: datetime
 ) -> list[dict[str, Any]]:
     agencies: dict[int, dict[str, Any]] = {}
     by_task = {row["task_id"]: row for row in rows}
@@ -647,6 +780,7 @@ def _accountability(
             agency_id,
             {
                 "agency": row["lead_agency"],
+                "organization": row["organization"],
                 "head": heads.get(agency_id),
                 "tasks": 0,
                 "overdue": 0,
@@ -675,6 +809,43 @@ def _accountability(
     return sorted(agencies.values(), key=lambda e: e["agency"])
 
 
-def _bump(agencies: dict[int, dict[str, Any]], row: dict[str, Any] | None, key: str) -> None:
+def _subordinate_units(root: Organization, organizations: list[Organization]) -> dict[int, str]:
+    """Each organization's unit in a roll-up: the one directly under the root it belongs to (the root's own
+    plans count under the root's name)."""
+    parents = {o.id: o.parent_id for o in organizations}
+    names = {o.id: o.name for o in organizations}
+    units: dict[int, str] = {root.id: root.name}
+    for organization in organizations:
+        current = organization.id
+        while current != root.id and parents.get(current) not in (root.id, None):
+            current = parents[current]  # type: ignore[assignment]
+        units[organization.id] = names[current]
+    return units
+
+
+def _ranked(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Subordinate units ranked: the lowest overdue ratio first, then the highest on-time ratio, then by name."""
+    ordered = sorted(
+        groups,
+        key=lambda g: (
+            g["overdue_ratio"] if g["overdue_ratio"] is not None else 0.0,
+            -(g["on_time_ratio"] if g["on_time_ratio"] is not None else 0.0),
+            g["name"],
+        ),
+    )
+    return [{**group, "rank": rank} for rank, group in enumerate(ordered, start=1)]
+
+
+def _most_to_answer_for(entries: list[dict[str, Any]], top: int) -> list[dict[str, Any]]:
+    """In a roll-up, the agencies with the most to answer for (named with their organization), at most `top`."""
+    weighed = [
+        (e["overdue"] + e["completed_late"] + e["returned"] + e["missing_progress"] + e["explanations_rejected"], e)
+        for e in entries
+    ]
+    chosen = sorted((pair for pair in weighed if pair[0]), key=lambda pair: (-pair[0], pair[1]["agency"]))[:top]
+    return [{**entry, "agency": f"{entry['agency']} ({entry['organization']})"} for _weight, entry in chosen]
+
+
+def _bump(agencies: dict[int, dict[str, Any]], row: _Row | None, key: str) -> None:
     if row is not None and row["lead_agency_id"] in agencies:
         agencies[row["lead_agency_id"]][key] += 1

@@ -27,8 +27,28 @@ def cmd_report_compile(args: argparse.Namespace) -> int:
         period=args.period,
         organization=args.org,
         output_dir=str(Path(args.output).resolve()) if args.output else None,
+        top=args.top,
     )
     _print_report(args, result)
+    return 0
+
+
+def cmd_report_tasks(args: argparse.Namespace) -> int:
+    """Export every task of an organization and those under it, as at a period's end, to Excel (streamed)."""
+    from documents.report_xlsx import write_task_list_xlsx
+    from models.calendar import local_date
+    from models.reporting import parse_period, task_rows
+    from runtime.environment import get_database
+
+    period = parse_period(args.period)
+    target = Path(args.output)
+    with get_database().session() as session:
+        rows = task_rows(session, organization_code=args.org, period=period, today=local_date(datetime.now(UTC)))
+        written = write_task_list_xlsx(rows, target)
+    if args.json:
+        print_json({"organization": args.org, "period": period.key, "tasks": written, "file": str(target)})
+    else:
+        print(f"Đã ghi {written} nhiệm vụ của {args.org} ({period.label}) vào {target}.")
     return 0
 
 
@@ -102,6 +122,15 @@ def add_report_commands(groups: Any, add: Any) -> None:
     compile_parser.add_argument("--period", required=True, help="2026-03, 2026-Q2, 2026-H1 hoặc 2026")
     compile_parser.add_argument("--org", required=True, help="mã tổ chức đảng (thành phố tổng hợp các phường)")
     compile_parser.add_argument("-o", "--output", help="thư mục ghi tệp (mặc định: $PLANFLOW_HOME/reports/TỔ-CHỨC/KỲ)")
+    compile_parser.add_argument(
+        "--top", type=count, default=20, help="báo cáo tổng hợp nêu bao nhiêu nhiệm vụ quá hạn nhiều ngày nhất"
+    )
+    tasks = add(
+        report, "tasks", cmd_report_tasks, "xuất toàn bộ danh sách nhiệm vụ ra Excel (cả các đơn vị trực thuộc)"
+    )
+    tasks.add_argument("--period", required=True, help="2026-03, 2026-Q2, 2026-H1 hoặc 2026")
+    tasks.add_argument("--org", required=True, help="mã tổ chức đảng")
+    tasks.add_argument("-o", "--output", required=True, help="tệp .xlsx ghi ra")
     kpi = groups.add_parser("kpi", help="chỉ tiêu của kế hoạch").add_subparsers(dest="command", required=True)
     record = add(kpi, "record", cmd_kpi_record, "ghi giá trị đo được của một chỉ tiêu")
     record.add_argument("plan")

@@ -115,7 +115,8 @@ def test_quarterly_report_files_and_artifacts(quarter: Database, tmp_path: Path,
     assert {a.type for a in artifacts} == {"markdown", "table"}
 
 
-def test_a_city_rolls_up_its_wards(prefect_harness: None, planflow_env: Database, tmp_path: Path, capsys) -> None:
+def _second_ward(planflow_env: Database, tmp_path: Path) -> None:
+    """The demo's quarter in Vĩnh Tuy and a second ward of the city that has done nothing yet."""
     demo.run_quarter(planflow_env)
     data = yaml.safe_load((PLANS / "vinh-tuy-2026.yaml").read_text(encoding="utf-8"))
     data["code"] = "vinh-hung-2026"
@@ -126,6 +127,10 @@ def test_a_city_rolls_up_its_wards(prefect_harness: None, planflow_env: Database
     second.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with planflow_env.transaction() as session:
         save_plan(session, document=read_plan(second), actor="test", now=demo.at(demo.date(2026, 2, 27)))
+
+
+def test_a_city_rolls_up_its_wards(prefect_harness: None, planflow_env: Database, tmp_path: Path, capsys) -> None:
+    _second_ward(planflow_env, tmp_path)
     ward = _compile(capsys, ORG, tmp_path / "ward")["figures"]
     city = _compile(capsys, "dang-bo-thanh-pho-ha-noi", tmp_path / "city")
     assert city["figures"]["tasks"] == 116
@@ -195,3 +200,33 @@ def test_word_excel_and_html_show_the_same_figures_and_definitions(quarter: Data
     text = _docx_text(docx)
     for name, meaning in RATIO_DEFINITIONS.values():  # one definition, printed the same in all three
         assert meanings[name] == meaning and f"{name} = {meaning}." in text and f"{name} = {meaning}." in page
+
+
+def test_a_roll_up_summarises_its_units_and_exports_the_full_list_apart(
+    prefect_harness: None, planflow_env: Database, tmp_path: Path, capsys
+) -> None:
+    _second_ward(planflow_env, tmp_path)
+    city = "dang-bo-thanh-pho-ha-noi"
+    args = ["report", "compile", "--period", "2026-Q2", "--org", city, "-o", str(tmp_path / "city"), "--top", "1"]
+    assert main([*args, "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    docx, xlsx, html = (Path(f) for f in result["files"])
+    stored = json.loads(json.dumps(result["figures"]))
+    assert stored["tasks"] == 116
+    workbook = load_workbook(xlsx)
+    assert "Phụ lục" not in workbook.sheetnames  # no reader of a roll-up wants every task in it
+    units = [row for row in workbook["Theo đơn vị trực thuộc"].iter_rows(min_row=2, values_only=True)]
+    assert [(rank, name, tasks) for rank, name, tasks, *_ in units] == [
+        (1, "Đảng ủy phường Vĩnh Hưng", 58),  # nothing overdue yet ranks first
+        (2, "Đảng ủy phường Vĩnh Tuy", 58),
+    ]
+    page = html.read_text(encoding="utf-8")
+    assert 'id="units"' in page and "Phụ lục: các nhiệm vụ" not in page
+    assert "1 nhiệm vụ quá hạn nhiều ngày nhất, trong tổng số 2" in page  # --top 1 of the overdue and late
+    text = _docx_text(docx)
+    assert "Theo đơn vị trực thuộc (xếp hạng)" in text and "trong tổng số 2" in text
+    export = tmp_path / "ds.xlsx"
+    assert main(["report", "tasks", "--period", "2026-Q2", "--org", city, "-o", str(export), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["tasks"] == 116
+    rows = list(load_workbook(export)["Nhiệm vụ"].iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 116 and {row[0] for row in rows} == {"vinh-tuy-2026", "vinh-hung-2026"}
