@@ -5,10 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display on servers
-import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 
 from models.reporting import CATEGORIES
 
@@ -27,14 +24,14 @@ COLOURS = {
 def _png(figure: Any) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
-    plt.close(figure)
     return buffer.getvalue()
 
 
 def status_bars(groups: list[dict[str, Any]], title: str, *, limit: int = 12) -> bytes:
     """A horizontal stacked bar per group (section or agency), one colour per status."""
     shown = groups[:limit]
-    figure, axes = plt.subplots(figsize=(9, 0.45 * len(shown) + 1.4))
+    figure = Figure(figsize=(9, 0.45 * len(shown) + 1.4))  # not pyplot: reports are drawn in parallel threads
+    axes = figure.subplots()
     names = [_short(g["name"]) for g in shown][::-1]
     left = [0] * len(shown)
     for key, label in CATEGORIES:
@@ -50,7 +47,8 @@ def status_bars(groups: list[dict[str, Any]], title: str, *, limit: int = 12) ->
 
 def trend(points: list[dict[str, Any]], title: str) -> bytes:
     """Completed on time, overdue and in progress across consecutive periods."""
-    figure, axes = plt.subplots(figsize=(9, 3.2))
+    figure = Figure(figsize=(9, 3.2))
+    axes = figure.subplots()
     labels = [p["period"] for p in points]
     for key in ("completed_on_time", "overdue", "in_progress"):
         axes.plot(

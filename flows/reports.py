@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -11,20 +9,15 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from sqlalchemy import delete, select
 
 from documents.report_docx import ReportLayout
 from documents.report_files import charts, markdown_summary, write_report_files
 from models.calendar import local_date
-from models.lifecycle_notify import secretariat_of
-from models.org import Organization, Person
-from models.outbox import queue_notification
-from models.plan import Plan
 from models.report_layout import place, recipients, report_number, signer
+from models.report_store import store_report
 from models.reporting import (
     CATEGORIES,
     TOP_OVERDUE,
-    StoredReport,
     compile_figures,
     organizations_under,
     parse_period,
@@ -35,8 +28,7 @@ from runtime.progress import steps
 from runtime.settings import get_settings
 
 
-@task(name="compute-figures", cache_policy=NO_CACHE)
-def compute_figures(organization: str, period: str, today_iso: str, top: int = TOP_OVERDUE) -> dict[str, Any]:
+def figures_of(organization: str, period: str, today_iso: str, top: int = TOP_OVERDUE) -> dict[str, Any]:
     """Every number of the report, from the database as it stood at the period's end."""
     today = datetime.fromisoformat(today_iso).date()
     with get_database().session() as session:
@@ -46,8 +38,7 @@ def compute_figures(organization: str, period: str, today_iso: str, top: int = T
     return figures.to_dict()
 
 
-@task(name="write-report-files", cache_policy=NO_CACHE)
-def write_files(figures: dict[str, Any], folder: str, issued_iso: str) -> list[str]:
+def files_of(figures: dict[str, Any], folder: str, issued_iso: str) -> list[str]:
     """Word, Excel and HTML in the output folder."""
     issued_on = datetime.fromisoformat(issued_iso).date()
     with get_database().session() as session:
@@ -65,45 +56,43 @@ def write_files(figures: dict[str, Any], folder: str, issued_iso: str) -> list[s
     return [str(path) for path in write_report_files(figures, layout, Path(folder))]
 
 
+def stored(figures: dict[str, Any], files: list[str], now_iso: str) -> int:
+    """The report kept (recompiling replaces it) with its message, in one transaction; messages queued."""
+    with get_database().transaction() as session:
+        return store_report(session, figures, files, datetime.fromisoformat(now_iso))
+
+
+def report_folder(organization: str, period: str) -> str:
+    """Where a report's files go unless told otherwise: $PLANFLOW_HOME/reports/ORGANIZATION/PERIOD."""
+    return str(get_settings().home / "reports" / organization / period)
+
+
+def compile_and_store(organization: str, period: str, top: int = TOP_OVERDUE) -> dict[str, Any]:
+    """One organization's report from start to end (figures, files, the stored record), as one unit of a batch."""
+    now = datetime.now(UTC)
+    today = local_date(now).isoformat()
+    figures = figures_of(organization, period, today, top)
+    files = files_of(figures, report_folder(organization, period), today)
+    queued = stored(figures, files, now.isoformat())
+    return {"organization": organization, "period": period, "files": files, "notifications": queued}
+
+
+@task(name="compute-figures", cache_policy=NO_CACHE)
+def compute_figures(organization: str, period: str, today_iso: str, top: int = TOP_OVERDUE) -> dict[str, Any]:
+    """Every number of the report, from the database as it stood at the period's end."""
+    return figures_of(organization, period, today_iso, top)
+
+
+@task(name="write-report-files", cache_policy=NO_CACHE)
+def write_files(figures: dict[str, Any], folder: str, issued_iso: str) -> list[str]:
+    """Word, Excel and HTML in the output folder."""
+    return files_of(figures, folder, issued_iso)
+
+
 @task(name="store-and-send-report", cache_policy=NO_CACHE)
 def store_and_send(figures: dict[str, Any], files: list[str], now_iso: str) -> int:
     """Keep the report (recompiling replaces it) and queue its message; unchanged figures are not sent twice."""
-    now = datetime.fromisoformat(now_iso)
-    digest = hashlib.sha256(json.dumps(figures["totals"], sort_keys=True).encode()).hexdigest()[:16]
-    with get_database().transaction() as session:
-        org = session.scalars(select(Organization).where(Organization.code == figures["organization_code"])).one()
-        session.execute(
-            delete(StoredReport).where(StoredReport.organization_id == org.id, StoredReport.period == figures["period"])
-        )
-        session.add(StoredReport(organization_id=org.id, period=figures["period"], figures=figures, files=files))
-        context = {
-            "period_label": figures["period_label"],
-            "files": [Path(f).name for f in files],
-            "totals": figures["totals"],
-            "actor": "Văn phòng",
-        }
-        office = secretariat_of(session, org.id)
-        queued = 0
-        targets: list[tuple[str, int | None, int | None]] = [("agency", office.id if office else None, None)]
-        targets += [
-            ("person", None, p.id)
-            for p in session.scalars(
-                select(Person).where(Person.organization_id == org.id, Person.standing_committee.is_(True))
-            )
-        ]
-        for kind, agency_id, person_id in targets:
-            if agency_id is None and person_id is None:
-                continue
-            queued += queue_notification(
-                session,
-                key=f"report:{org.code}:{figures['period']}:{digest}:{kind}:{agency_id or person_id}",
-                template="report_compiled",
-                queued_at=now,
-                agency_id=agency_id,
-                person_id=person_id,
-                context=context,
-            )
-    return queued
+    return stored(figures, files, now_iso)
 
 
 @flow(name="compile-report", flow_run_name="report {organization} {period}")
@@ -117,7 +106,7 @@ def compile_report(
     with steps(f"Báo cáo {organization} {period}", total=3) as report:
         figures = compute_figures(organization, period, local_date(now).isoformat(), top)
         report(1, None)
-        folder = output_dir or str(get_settings().home / "reports" / organization / period)
+        folder = output_dir or report_folder(organization, period)
         files = write_files(figures, folder, local_date(now).isoformat())
         report(2, None)
         queued = store_and_send(figures, files, now.isoformat())
@@ -164,22 +153,12 @@ def last_complete_period(today: Any, kind: str) -> str:
 
 
 @flow(name="compile-due-reports", flow_run_name="scheduled {kind} reports")
-def compile_due_reports(kind: str = "quarter", organization: str | None = None) -> list[dict[str, Any]]:
-    """On schedule: the report of the month or quarter just ended, for one organization or every one with a plan."""
+def compile_due_reports(kind: str = "quarter", organization: str | None = None) -> dict[str, Any]:
+    """On schedule: the report of the month or quarter just ended, for one organization or every one with a plan,
+    in parallel and resumable (`flows.report_batch`): a re-run compiles only what is missing."""
+    from flows.report_batch import run_period_reports
+
     period = last_complete_period(local_date(datetime.now(UTC)), kind)
-    with get_database().session() as session:
-        codes = (
-            [organization]
-            if organization
-            else list(
-                session.scalars(
-                    select(Organization.code).join(Plan, Plan.organization_id == Organization.id).distinct()
-                )
-            )
-        )
-    compiled = []
-    with steps(f"Báo cáo {period} của các tổ chức", total=len(codes)) as report:
-        for done, code in enumerate(codes, start=1):
-            compiled.append(compile_report(period=period, organization=code))
-            report(done, None)
-    return compiled
+    return run_period_reports(
+        period, workers=get_settings().report_workers, organizations=[organization] if organization else None
+    )

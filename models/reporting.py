@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Float, ForeignKey, Select, String, select
+from sqlalchemy import Connection, Float, ForeignKey, Index, Select, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, BigId, JsonDoc, Timestamped, UtcDateTime
@@ -90,6 +90,7 @@ class StoredReport(Timestamped, Base):
     """A compiled report: its figures and the files written (recompiling replaces it)."""
 
     __tablename__ = "reports"
+    __table_args__ = (Index("uq_reports_organization_period", "organization_id", "period", unique=True),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)

@@ -33,6 +33,26 @@ def cmd_report_compile(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report_compile_all(args: argparse.Namespace) -> int:
+    """Every organization's report for a period, in parallel; a re-run compiles only those still missing."""
+    from runtime.environment import configure_prefect_environment
+
+    configure_prefect_environment()
+    from flows.report_batch import run_period_reports
+    from models.reporting import parse_period
+
+    period = parse_period(args.period)  # a clear error before Prefect starts
+    result = run_period_reports(period.key, workers=args.workers, recompile=args.recompile)
+    if args.json:
+        print_json(result)
+    else:
+        print(
+            f"Báo cáo {period.label}: {result['organizations']} tổ chức, đã có {result['skipped']}, "
+            f"vừa tổng hợp {result['compiled']}, lỗi {result['failed']}."
+        )
+    return 1 if result["failed"] else 0
+
+
 def cmd_report_tasks(args: argparse.Namespace) -> int:
     """Export every task of an organization and those under it, as at a period's end, to Excel (streamed)."""
     from documents.report_xlsx import write_task_list_xlsx
@@ -125,6 +145,10 @@ def add_report_commands(groups: Any, add: Any) -> None:
     compile_parser.add_argument(
         "--top", type=count, default=20, help="báo cáo tổng hợp nêu bao nhiêu nhiệm vụ quá hạn nhiều ngày nhất"
     )
+    every = add(report, "compile-all", cmd_report_compile_all, "tổng hợp báo cáo một kỳ của mọi tổ chức, song song")
+    every.add_argument("--period", required=True, help="2026-03, 2026-Q2, 2026-H1 hoặc 2026")
+    every.add_argument("--workers", type=count, default=2, help="số báo cáo tổng hợp cùng lúc")
+    every.add_argument("--recompile", action="store_true", help="tổng hợp lại cả báo cáo đã có")
     tasks = add(
         report, "tasks", cmd_report_tasks, "xuất toàn bộ danh sách nhiệm vụ ra Excel (cả các đơn vị trực thuộc)"
     )

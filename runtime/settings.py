@@ -43,6 +43,10 @@ class Settings(BaseSettings):
         default=None, description="Or the Prefect Secret block 'planflow-webhook-secret'."
     )
     notify_batch: int = 500
+    report_workers: int = Field(default=2, ge=1, le=64, description="Reports compiled at once by a batch.")
+    dask_address: str = Field(
+        default="", description="A Dask scheduler (tcp://host:8786) for report batches; empty: threads here."
+    )
 
     def resolved_database_url(self) -> str:
         """The database URL in force: the configured one, else the embedded SQLite file."""
