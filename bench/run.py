@@ -26,6 +26,7 @@ from sqlalchemy.engine import make_url
 
 from bench.cli_step import cli_step_with_service
 from bench.generate import generate
+from bench.load import moves_under_load
 from bench.plan_files import read_large_plans
 from documents.reader import read_plan
 from documents.report_docx import ReportLayout
@@ -301,6 +302,20 @@ def _office_tasks(database: Database, count: int) -> list[Any]:
         )
 
 
+def _clerks_work(database_url: str, clerks: int) -> dict[str, list[tuple[str, str]]]:
+    """Each of `clerks` wards' Văn phòng chief with up to ten of the tasks their unit leads (no two share one)."""
+    database = Database(database_url)
+    work: dict[str, list[tuple[str, str]]] = {}
+    for plan_code, number in _office_tasks(database, 20 * clerks):
+        clerk = _clerk(plan_code)
+        if clerk in work or len(work) < clerks:
+            work.setdefault(clerk, [])
+            if len(work[clerk]) < 10:
+                work[clerk].append((plan_code, number))
+    database.dispose()
+    return work
+
+
 def _clerk(plan_code: str) -> str:
     return f"chanhvp.{plan_code.split('-')[1].lstrip('0')}@bench.example"
 
@@ -313,7 +328,9 @@ def _import(database: Database) -> dict[str, Any]:
     return {"tasks": result.tasks}
 
 
-def run(*, wards: int, kind: str, flow_runs: int = 10, moves: int = 300) -> dict[str, Any]:
+def run(
+    *, wards: int, kind: str, flow_runs: int = 10, moves: int = 300, clerks: int = 10, load_seconds: float = 60
+) -> dict[str, Any]:
     """Every step on one generated database; the result is the JSON of `planflow bench run --json`."""
     steps: list[Step] = []
     with bench_database(kind) as url:
@@ -341,6 +358,13 @@ def run(*, wards: int, kind: str, flow_runs: int = 10, moves: int = 300) -> dict
         database.dispose()
         measure("transitions (Prefect flow runs)", lambda: _flow_transitions(url, flow_runs), steps)
         measure("transitions (HTTP API, flow runs)", lambda: _api_transitions(url, flow_runs), steps)
+        if load_seconds:
+            work = _clerks_work(url, clerks)
+            measure(
+                f"moves under load ({len(work)} clerks, {load_seconds:g} s)",
+                lambda: moves_under_load(url, work, load_seconds),
+                steps,
+            )
     by_name = {s.name: s for s in steps}
     return {
         "database": kind,

@@ -26,7 +26,14 @@ def cmd_bench_run(args: argparse.Namespace) -> int:
     """Measure every step on a fresh database and print one table or one JSON document."""
     from bench.run import run
 
-    result = run(wards=args.orgs, kind=args.db, flow_runs=args.flow_runs, moves=args.moves)
+    result = run(
+        wards=args.orgs,
+        kind=args.db,
+        flow_runs=args.flow_runs,
+        moves=args.moves,
+        clerks=args.clerks,
+        load_seconds=args.load_seconds,
+    )
     if args.json:
         print_json(result)
         return 0
@@ -54,3 +61,7 @@ def add_bench_commands(groups: Any, add: Any) -> None:
     run.add_argument("--db", choices=["sqlite", "postgresql"], default="postgresql")
     run.add_argument("--flow-runs", type=int, default=10)
     run.add_argument("--moves", type=int, default=300)
+    run.add_argument("--clerks", type=int, default=10, help="số văn thư cùng thao tác trong bước đo tải")
+    run.add_argument(
+        "--load-seconds", type=float, default=60, help="thời gian đo tải qua giao diện lập trình (0: bỏ qua)"
+    )

@@ -50,9 +50,9 @@ def assign_plan_tasks(
         )
 
 
-@task(name="describe-task", cache_policy=NO_CACHE)
 def task_tags(plan_code: str, number: str, step: str) -> list[str]:
-    """Tags that make a task's whole life one filter in the Prefect UI."""
+    """Tags that make a task's whole life one filter in the Prefect UI (a plain read, not a task run of its own:
+    each move would otherwise pay for a second task run)."""
     with get_database().session() as session:
         plan_task, _plan = load_task(session, plan_code, number)
         lead = plan_task.lead_agency.name if plan_task.lead_agency else "chua-co-chu-tri"

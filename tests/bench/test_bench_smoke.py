@@ -20,7 +20,9 @@ def test_bench_run_reports_every_step(kind: str, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("PLANFLOW_DATABASE_URL", "set-by-the-benchmark")
     monkeypatch.setenv("PLANFLOW_HOME", str(tmp_path))
     try:
-        result = run(wards=20, kind=kind, flow_runs=2, moves=20)
+        result = run(
+            wards=20, kind=kind, flow_runs=2, moves=20, clerks=3, load_seconds=3 if kind == "postgresql" else 0
+        )
     finally:
         reset_runtime()
     steps = {step["name"]: step for step in result["steps"]}
@@ -48,3 +50,8 @@ def test_bench_run_reports_every_step(kind: str, monkeypatch: pytest.MonkeyPatch
         "report_province_vs_floor",
         "report_national_vs_floor",
     }
+    assert {"report ward files (Word, Excel, HTML)", "report national files (Word, Excel, HTML)"} <= set(steps)
+    if kind == "postgresql":  # clerks moving at once against the running service: each move accounted for once
+        load = steps["moves under load (3 clerks, 3 s)"]["detail"]
+        assert load["errors"] == 0 and load["moves"] > 0
+        assert load["audited_once"] and load["prefect_runs_once"]

@@ -43,6 +43,8 @@ def test_the_printed_report_keeps_its_title_signature_and_words_whole(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    if quarter.engine.dialect.name == "sqlite":
+        pytest.skip("the printed document is the same from either database; printed once, from PostgreSQL")
     result = _compile(capsys, ORG, tmp_path)
     docx = next(Path(f) for f in result["files"] if f.endswith(".docx"))
     pages = _printed(docx, tmp_path)

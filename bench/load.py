@@ -1,0 +1,133 @@
+"""What a clerk feels while others are moving too: `planflow serve` on the benchmark's database, and N clerks
+(each the Văn phòng chief of a ward) reporting progress on their own tasks over HTTP at the same time for a fixed
+time — a bounded loop on loopback. Reports moves per second, p50 and p95 latency, errors, and that every move
+is in the audit log once and in Prefect's runs once."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import func, select
+
+from bench.cli_step import _free_port, _wait_for_service
+from models.accounts import set_password
+from models.audit import AuditEvent
+from models.db import Database
+
+PASSWORD = "bench-password"
+BODY = {"action": "submit_progress", "payload": {"period": "2026-Q2", "text": "tiến độ trong kỳ"}}
+
+
+def _percentile(values: list[float], share: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+async def _clerk(base: str, email: str, tasks: list[tuple[str, str]], until: float) -> tuple[list[float], int]:
+    """One clerk's loop: log in, then move their own tasks in turn until the time is up."""
+    latencies: list[float] = []
+    errors = 0
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        token = (await client.post("/api/login", json={"email": email, "password": PASSWORD})).json()["token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        turn = 0
+        while time.monotonic() < until:
+            plan, number = tasks[turn % len(tasks)]
+            turn += 1
+            body = {**BODY, "idempotency_key": f"load-{uuid.uuid4().hex}"}
+            started = time.perf_counter()
+            answer = await client.post(f"/api/tasks/{plan}/{number}/moves", json=body, headers=headers)
+            latencies.append(time.perf_counter() - started)
+            errors += answer.status_code != 200
+    return latencies, errors
+
+
+async def _all_clerks(
+    base: str, work: dict[str, list[tuple[str, str]]], seconds: float
+) -> tuple[list[tuple[list[float], int]], float]:
+    """Every clerk's loop at once; with the time until the last answer came (the last move may end late)."""
+    started = time.monotonic()
+    results = await asyncio.gather(*(_clerk(base, email, tasks, started + seconds) for email, tasks in work.items()))
+    return list(results), time.monotonic() - started
+
+
+def _runs_of_progress(prefect_api: str) -> int:
+    """Flow runs of the report-progress step that Prefect holds."""
+    body = {"flow_runs": {"tags": {"all_": ["step:report-progress"]}}}
+    return int(httpx.post(f"{prefect_api}/flow_runs/count", json=body, timeout=30).json())
+
+
+def moves_under_load(database_url: str, work: dict[str, list[tuple[str, str]]], seconds: float) -> dict[str, Any]:
+    """Start the service on the database, let every clerk move for `seconds`, and account for each move."""
+    database = Database(database_url)
+    with database.transaction() as session:
+        for email in work:
+            set_password(session, email=email, password=PASSWORD, now=datetime.now(UTC))
+    home = Path(tempfile.mkdtemp(prefix="planflow-bench-load-"))
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "PLANFLOW_"))}
+    env.update(
+        PLANFLOW_HOME=str(home),
+        PLANFLOW_DATABASE_URL=database_url,
+        PLANFLOW_PORTAL_PORT=str(port),
+        PREFECT_SERVER_API_PORT=str(_free_port()),
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+    )
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "planflow.cli", "serve"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        _wait_for_service(home, serve)
+        prefect_api = json.loads((home / "service.json").read_text())["prefect_api_url"]
+        runs_before = _runs_of_progress(prefect_api)
+        with database.session() as session:
+            audited_before = session.scalar(
+                select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "task.submit_progress")
+            )
+        results, elapsed = asyncio.run(_all_clerks(f"http://127.0.0.1:{port}", work, seconds))
+        latencies = [latency for clerk, _errors in results for latency in clerk]
+        errors = sum(errors for _latencies, errors in results)
+        with database.session() as session:
+            audited = session.scalar(
+                select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "task.submit_progress")
+            )
+        moved = len(latencies) - errors
+        return {
+            "clerks": len(work),
+            "seconds": round(elapsed, 1),
+            "moves": moved,
+            "per_second": round(moved / elapsed, 2),
+            "p50_ms": round(1000 * statistics.median(latencies), 1) if latencies else None,
+            "p95_ms": round(1000 * (_percentile(latencies, 0.95) or 0), 1) if latencies else None,
+            "errors": errors,
+            "audited_once": (audited or 0) - (audited_before or 0) == moved,
+            "prefect_runs_once": _runs_of_progress(prefect_api) - runs_before == moved,
+        }
+    finally:
+        os.killpg(serve.pid, signal.SIGTERM)
+        try:
+            serve.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(serve.pid, signal.SIGKILL)
+        shutil.rmtree(home, ignore_errors=True)
+        database.dispose()
