@@ -14,6 +14,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -52,15 +54,18 @@ def _wait_for_service(home: Path, process: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("planflow serve did not become ready within 180 s")
 
 
-def cli_step_with_service() -> dict[str, Any]:
-    """Seconds of one `planflow task acknowledge` process (median and each of five) with the service up."""
-    home = Path(tempfile.mkdtemp(prefix="planflow-bench-cli-"))
+@contextmanager
+def running_service(prefix: str, **settings: str) -> Iterator[tuple[Path, dict[str, str]]]:
+    """`planflow serve` on a home of its own (plus `settings` in its environment) until the block ends: yields the
+    home (with `service.json`) and the environment a command needs to reach it."""
+    home = Path(tempfile.mkdtemp(prefix=prefix))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "PLANFLOW_"))}
     env.update(
         PLANFLOW_HOME=str(home),
         PLANFLOW_PORTAL_PORT=str(_free_port()),  # as `serve` runs by default: the CLI's steps go through it
         PREFECT_SERVER_API_PORT=str(_free_port()),
         PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        **settings,
     )
     serve = subprocess.Popen(
         [sys.executable, "-m", "planflow.cli", "serve"],
@@ -71,9 +76,7 @@ def cli_step_with_service() -> dict[str, Any]:
     )
     try:
         _wait_for_service(home, serve)
-        _planflow(env, "task", "assign", "vinh-tuy-2026", "--all", "--as", OFFICE)
-        seconds = [_planflow(env, "task", "acknowledge", "vinh-tuy-2026", n, "--as", CLERK) for n in TASKS]
-        return {"median_seconds": round(statistics.median(seconds), 3), "seconds": [round(s, 3) for s in seconds]}
+        yield home, env
     finally:
         os.killpg(serve.pid, signal.SIGTERM)
         try:
@@ -81,3 +84,11 @@ def cli_step_with_service() -> dict[str, Any]:
         except subprocess.TimeoutExpired:
             os.killpg(serve.pid, signal.SIGKILL)
         shutil.rmtree(home, ignore_errors=True)
+
+
+def cli_step_with_service() -> dict[str, Any]:
+    """Seconds of one `planflow task acknowledge` process (median and each of five) with the service up."""
+    with running_service("planflow-bench-cli-") as (_home, env):
+        _planflow(env, "task", "assign", "vinh-tuy-2026", "--all", "--as", OFFICE)
+        seconds = [_planflow(env, "task", "acknowledge", "vinh-tuy-2026", n, "--as", CLERK) for n in TASKS]
+        return {"median_seconds": round(statistics.median(seconds), 3), "seconds": [round(s, 3) for s in seconds]}

@@ -7,23 +7,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import shutil
-import signal
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 import uuid
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import httpx
 from sqlalchemy import func, select
 
-from bench.cli_step import _free_port, _wait_for_service
+from bench.cli_step import running_service
 from models.accounts import set_password
 from models.audit import AuditEvent
 from models.db import Database
@@ -85,55 +78,40 @@ def moves_under_load(database_url: str, work: dict[str, list[tuple[str, str]]], 
     with database.transaction() as session:
         for email in work:
             set_password(session, email=email, password=PASSWORD, now=datetime.now(UTC))
-    home = Path(tempfile.mkdtemp(prefix="planflow-bench-load-"))
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "PLANFLOW_"))}
-    env.update(
-        PLANFLOW_HOME=str(home),
-        PLANFLOW_DATABASE_URL=database_url,
-        PLANFLOW_PORTAL_PORT=str(port),
-        PREFECT_SERVER_API_PORT=str(_free_port()),
-        PREFECT_SERVER_ANALYTICS_ENABLED="false",
-    )
-    serve = subprocess.Popen(
-        [sys.executable, "-m", "planflow.cli", "serve"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
     try:
-        _wait_for_service(home, serve)
-        prefect_api = json.loads((home / "service.json").read_text())["prefect_api_url"]
-        runs_before = _runs_of_progress(prefect_api)
-        with database.session() as session:
-            audited_before = session.scalar(
-                select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "task.submit_progress")
-            )
-        results, elapsed = asyncio.run(_all_clerks(f"http://127.0.0.1:{port}", work, seconds))
-        latencies = [latency for clerk, _errors in results for latency in clerk]
-        errors = sum(errors for _latencies, errors in results)
-        with database.session() as session:
-            audited = session.scalar(
-                select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "task.submit_progress")
-            )
-        moved = len(latencies) - errors
-        return {
-            "clerks": len(work),
-            "seconds": round(elapsed, 1),
-            "moves": moved,
-            "per_second": round(moved / elapsed, 2),
-            "p50_ms": round(1000 * statistics.median(latencies), 1) if latencies else None,
-            "p95_ms": round(1000 * (_percentile(latencies, 0.95) or 0), 1) if latencies else None,
-            "errors": errors,
-            "audited_once": (audited or 0) - (audited_before or 0) == moved,
-            "prefect_runs_once": _runs_of_progress(prefect_api) - runs_before == moved,
-        }
+        with running_service("planflow-bench-load-", PLANFLOW_DATABASE_URL=database_url) as (home, env):
+            prefect_api = json.loads((home / "service.json").read_text())["prefect_api_url"]
+            base = f"http://127.0.0.1:{env['PLANFLOW_PORTAL_PORT']}"
+            return _moves_accounted(database, prefect_api, base, work, seconds)
     finally:
-        os.killpg(serve.pid, signal.SIGTERM)
-        try:
-            serve.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(serve.pid, signal.SIGKILL)
-        shutil.rmtree(home, ignore_errors=True)
         database.dispose()
+
+
+def _progress_audited(database: Database) -> int:
+    """Progress reports in the audit log."""
+    with database.session() as session:
+        query = select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "task.submit_progress")
+        return session.scalar(query) or 0
+
+
+def _moves_accounted(
+    database: Database, prefect_api: str, base: str, work: dict[str, list[tuple[str, str]]], seconds: float
+) -> dict[str, Any]:
+    """Every clerk moves through the running service; the answered moves are then looked for in the audit log
+    and among Prefect's runs."""
+    runs_before, audited_before = _runs_of_progress(prefect_api), _progress_audited(database)
+    results, elapsed = asyncio.run(_all_clerks(base, work, seconds))
+    latencies = [latency for clerk, _errors in results for latency in clerk]
+    errors = sum(errors for _latencies, errors in results)
+    moved = len(latencies) - errors
+    return {
+        "clerks": len(work),
+        "seconds": round(elapsed, 1),
+        "moves": moved,
+        "per_second": round(moved / elapsed, 2),
+        "p50_ms": round(1000 * statistics.median(latencies), 1) if latencies else None,
+        "p95_ms": round(1000 * (_percentile(latencies, 0.95) or 0), 1) if latencies else None,
+        "errors": errors,
+        "audited_once": _progress_audited(database) - audited_before == moved,
+        "prefect_runs_once": _runs_of_progress(prefect_api) - runs_before == moved,
+    }

@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from models.labels import label_vi
-from models.report_views import UNIT_COLUMNS
+from models.report_views import UNIT_COLUMNS, unit_values
 from models.reporting import CATEGORIES, CATEGORY_MEANINGS, RATIO_DEFINITIONS
 
 FILLS = {
@@ -119,18 +119,8 @@ def _units_sheet(sheet: Any, units: list[dict[str, Any]]) -> None:
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(UNIT_COLUMNS))}{len(units) + 1}"
     sheet.append([_cell(sheet, title, font=Font(bold=True)) for title in UNIT_COLUMNS])
     for unit in units:
-        sheet.append(
-            [
-                unit["rank"],
-                unit["name"],
-                unit["tasks"],
-                unit["completed_on_time"],
-                unit["completed_late"],
-                unit["overdue"],
-                _cell(sheet, unit["on_time_ratio"], number_format="0.0%"),
-                _cell(sheet, unit["overdue_ratio"], number_format="0.0%"),
-            ]
-        )
+        *counts, on_time, overdue = unit_values(unit)
+        sheet.append([*counts, *(_cell(sheet, ratio, number_format="0.0%") for ratio in (on_time, overdue))])
 
 
 def _day(value: str | None) -> date | None:

@@ -19,21 +19,23 @@ UNIT_COLUMNS = [
 ]
 
 
+def unit_values(unit: dict[str, Any]) -> list[Any]:
+    """One subordinate unit's row as values (ratios as fractions): what Excel types and Word and HTML format."""
+    return [
+        unit["rank"],
+        unit["name"],
+        unit["tasks"],
+        unit["completed_on_time"],
+        unit["completed_late"],
+        unit["overdue"],
+        unit["on_time_ratio"],
+        unit["overdue_ratio"],
+    ]
+
+
 def unit_rows(units: list[dict[str, Any]]) -> list[list[Any]]:
     """One row per subordinate unit, in rank order, ratios in Vietnamese."""
-    return [
-        [
-            unit["rank"],
-            unit["name"],
-            unit["tasks"],
-            unit["completed_on_time"],
-            unit["completed_late"],
-            unit["overdue"],
-            percent_text(unit["on_time_ratio"]),
-            percent_text(unit["overdue_ratio"]),
-        ]
-        for unit in units
-    ]
+    return [[*values[:-2], *(percent_text(ratio) for ratio in values[-2:])] for values in map(unit_values, units)]
 
 
 def overdue_heading(figures: dict[str, Any]) -> str:

@@ -405,6 +405,7 @@ class _Snapshot:
             for r in rows
             if r["category"] == "overdue" or (r["category"] == "completed_late" and r["completed_in_period"])
         ]
+        overdue_total = len(late)
         if rollup:  # the most days late first
             late = sorted(late, key=lambda r: (r["category"] != "overdue", r["due_date"] or "9999"))[:top]
         recurring = [r for r in rows if r["recurring"] and r["category"] != "not_assigned"]
@@ -431,10 +432,7 @@ class _Snapshot:
             if rollup
             else _indicators(session, self.plan_ids, moment),
             overdue=[_overdue_row(r, self.history, moment) for r in late],
-            overdue_total=sum(
-                r["category"] == "overdue" or (r["category"] == "completed_late" and r["completed_in_period"])
-                for r in rows
-            ),
+            overdue_total=overdue_total,
             recurring=[]
             if rollup
             else [{k: r[k] for k in ("plan", "number", "description", "lead_agency", "reported")} for r in recurring],
