@@ -40,6 +40,7 @@ from models.plan import Plan, PlanTask
 from models.plan_store import save_plan
 from models.reporting import compile_figures, parse_period
 from models.workflow import Action
+from runtime.prefect_database import PREFECT_DATABASE_SUFFIX
 from runtime.samples import SEED_PLAN
 
 SWEEP_DAY = date(2026, 6, 22)
@@ -94,7 +95,8 @@ def bench_database(kind: str) -> Iterator[str]:
         yield make_url(admin).set(database=name).render_as_string(hide_password=False)
     finally:
         with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            for database in (name, f"{name}{PREFECT_DATABASE_SUFFIX}"):  # and Prefect's, made by the load step
+                connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
 def sweep_floor(database: Database) -> dict[str, Any]:

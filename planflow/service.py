@@ -13,9 +13,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import httpx
+import psycopg
 
 from models.errors import PlanflowError
 from runtime.environment import configure_prefect_environment, get_database, running_service_file
+from runtime.prefect_database import ensure_prefect_database
 from runtime.samples import SEED_DIRECTORY, SEED_PLAN
 from runtime.service_record import CLI_TOKEN_VARIABLE
 from runtime.settings import get_settings
@@ -84,6 +86,20 @@ def child_process(command: list[str], env: dict[str, str], log_name: str) -> Ite
         log.close()
 
 
+def _prefect_database() -> dict[str, str]:
+    """Where the local Prefect server keeps its runs: PostgreSQL beside planflow's when that is PostgreSQL (its
+    default SQLite file locks under concurrent moves), unless PREFECT_API_DATABASE_CONNECTION_URL says otherwise."""
+    if os.environ.get("PREFECT_API_DATABASE_CONNECTION_URL"):
+        return {}
+    try:
+        url = ensure_prefect_database(get_settings().resolved_database_url())
+    except psycopg.Error as exc:
+        reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        print(f"Prefect ghi lượt chạy vào tệp SQLite (không tạo được cơ sở dữ liệu riêng cho Prefect: {reason}).")
+        return {}
+    return {"PREFECT_API_DATABASE_CONNECTION_URL": url} if url else {}
+
+
 @contextmanager
 def prefect_server() -> Iterator[str]:
     """The API URL in force: the configured PREFECT_API_URL, or a local server started here."""
@@ -94,6 +110,7 @@ def prefect_server() -> Iterator[str]:
         return
     host, port = _server_address()
     env = {**os.environ, "PREFECT_SERVER_API_HOST": host, "PREFECT_SERVER_API_PORT": str(port)}
+    env.update(_prefect_database())
     command = [sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)]
     with child_process(command, env, "prefect-server.log") as process:
         api_url = f"http://{host}:{port}/api"

@@ -29,6 +29,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from models.db import Database, make_engine, upgrade  # noqa: E402
 from runtime.environment import reset_runtime  # noqa: E402
+from runtime.prefect_database import PREFECT_DATABASE_SUFFIX  # noqa: E402
 
 POSTGRES_ADMIN_URL = os.environ.get("PLANFLOW_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -64,6 +65,12 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def _drop_with_prefect_sibling(name: str) -> None:
+    """A test database and the one `planflow serve` made beside it for Prefect's runs, if any."""
+    for database in (name, f"{name}{PREFECT_DATABASE_SUFFIX}"):
+        _admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session")
 def postgres_template() -> Iterator[str]:
     """A PostgreSQL database migrated once, used as the template of each test database."""
@@ -78,7 +85,7 @@ def postgres_template() -> Iterator[str]:
     upgrade(engine)
     engine.dispose()
     yield name
-    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _drop_with_prefect_sibling(name)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -93,7 +100,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     name = f"planflow_test_{uuid.uuid4().hex[:10]}"
     _admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     yield _database_url(name)
-    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _drop_with_prefect_sibling(name)
 
 
 @pytest.fixture
@@ -105,7 +112,7 @@ def postgres_database(request: pytest.FixtureRequest) -> Iterator[Database]:
     db = Database(_database_url(name))
     yield db
     db.dispose()
-    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _drop_with_prefect_sibling(name)
 
 
 @pytest.fixture
