@@ -11,13 +11,13 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from prefect import Flow, flow, get_run_logger
-from prefect.runtime import deployment, flow_run
+from prefect.runtime import flow_run
 from pydantic import SecretStr
 
 from models.lifecycle import MoveRequest
 from models.workflow import Action
 from runtime.channel import current_channel
-from runtime.prefect_run import label_current_run
+from runtime.prefect_run import label_current_run, started_from_deployment
 from tasks.lifecycle import apply_task_move, assign_plan_tasks, prove_actor, task_tags
 
 
@@ -33,7 +33,7 @@ def _move(
     expected_version: int | None = None,
 ) -> dict[str, Any]:
     key = idempotency_key or f"flow-run:{flow_run.id}:{action.value}"
-    from_deployment = deployment.id is not None
+    from_deployment = started_from_deployment()
     if from_deployment:  # the Prefect UI or a program: the actor named must prove it is them
         prove_actor(flow_run.parameters.get("personal_token"), actor)
     channel, os_user = current_channel(from_deployment=from_deployment)
@@ -56,7 +56,7 @@ def _move(
     return result.to_dict()
 
 
-@flow(name="task-assign", flow_run_name="assign {plan}/{task}")
+@flow(name="task-assign")
 def assign_task(
     plan: str,
     task: str,
@@ -73,7 +73,7 @@ def assign_task(
     return _move("assign", Action.ASSIGN, plan, task, actor, payload, idempotency_key, at, expected_version)
 
 
-@flow(name="plan-assign-all", flow_run_name="assign all {plan}")
+@flow(name="plan-assign-all")
 def assign_plan(
     plan: str,
     actor: str,
@@ -85,9 +85,9 @@ def assign_plan(
     """The secretariat assigns every task of an imported plan at once, or the chosen `numbers` (one run, one
     transaction); `related` names the agencies behind "các cơ quan liên quan" where the directory does not."""
     label_current_run(f"assign all {plan}", [f"plan:{plan}", "step:assign"])
-    if deployment.id is not None:
+    if started_from_deployment():
         prove_actor(flow_run.parameters.get("personal_token"), actor)
-    channel = current_channel(from_deployment=deployment.id is not None)
+    channel = current_channel(from_deployment=started_from_deployment())
     outcome = assign_plan_tasks(plan, actor, f"flow-run:{flow_run.id}", at, related, channel, only=numbers)
     made = [r for r in outcome.moves if not r.repeated]
     notified = sum(r.notifications for r in made)
@@ -104,7 +104,7 @@ def assign_plan(
     }
 
 
-@flow(name="task-acknowledge", flow_run_name="acknowledge {plan}/{task}")
+@flow(name="task-acknowledge")
 def acknowledge_task(
     plan: str,
     task: str,
@@ -121,7 +121,7 @@ def acknowledge_task(
     )
 
 
-@flow(name="task-request-coordination", flow_run_name="request coordination {plan}/{task}")
+@flow(name="task-request-coordination")
 def request_coordination(
     plan: str,
     task: str,
@@ -148,7 +148,7 @@ def request_coordination(
     )
 
 
-@flow(name="task-give-input", flow_run_name="coordination input {plan}/{task}")
+@flow(name="task-give-input")
 def give_coordination_input(
     plan: str,
     task: str,
@@ -165,7 +165,7 @@ def give_coordination_input(
     )
 
 
-@flow(name="task-submit", flow_run_name="submit {plan}/{task}")
+@flow(name="task-submit")
 def submit_result(
     plan: str,
     task: str,
@@ -183,7 +183,7 @@ def submit_result(
     return _move("submit", Action.SUBMIT, plan, task, actor, payload, idempotency_key, at, expected_version)
 
 
-@flow(name="task-report-progress", flow_run_name="progress {period} {plan}/{task}")
+@flow(name="task-report-progress")
 def submit_progress(
     plan: str,
     task: str,
@@ -202,7 +202,7 @@ def submit_progress(
     )
 
 
-@flow(name="task-review", flow_run_name="review {plan}/{task}")
+@flow(name="task-review")
 def review_result(
     plan: str,
     task: str,
@@ -219,7 +219,7 @@ def review_result(
     return _move("review", action, plan, task, actor, {"comment": comment}, idempotency_key, at, expected_version)
 
 
-@flow(name="task-request-explanation", flow_run_name="request explanation {plan}/{task}")
+@flow(name="task-request-explanation")
 def request_explanation(
     plan: str,
     task: str,
@@ -246,7 +246,7 @@ def request_explanation(
     )
 
 
-@flow(name="task-submit-explanation", flow_run_name="explain {plan}/{task}")
+@flow(name="task-submit-explanation")
 def submit_explanation(
     plan: str,
     task: str,
@@ -271,7 +271,7 @@ def submit_explanation(
     )
 
 
-@flow(name="task-decide-explanation", flow_run_name="decide explanation {plan}/{task}")
+@flow(name="task-decide-explanation")
 def decide_explanation(
     plan: str,
     task: str,
@@ -292,7 +292,7 @@ def decide_explanation(
     return _move("decide-explanation", action, plan, task, actor, payload, idempotency_key, at, expected_version)
 
 
-@flow(name="task-request-extension", flow_run_name="request extension {plan}/{task}")
+@flow(name="task-request-extension")
 def request_extension(
     plan: str,
     task: str,
@@ -311,7 +311,7 @@ def request_extension(
     )
 
 
-@flow(name="task-decide-extension", flow_run_name="decide extension {plan}/{task}")
+@flow(name="task-decide-extension")
 def decide_extension(
     plan: str,
     task: str,
@@ -330,7 +330,7 @@ def decide_extension(
     )
 
 
-@flow(name="task-set-deadline", flow_run_name="set deadline {plan}/{task}")
+@flow(name="task-set-deadline")
 def set_deadline(
     plan: str,
     task: str,
@@ -347,7 +347,7 @@ def set_deadline(
     return _move("set-deadline", Action.SET_DEADLINE, plan, task, actor, payload, idempotency_key, at, expected_version)
 
 
-@flow(name="task-cancel", flow_run_name="cancel {plan}/{task}")
+@flow(name="task-cancel")
 def cancel_task(
     plan: str,
     task: str,
