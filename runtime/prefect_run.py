@@ -57,8 +57,8 @@ def _without_heartbeat() -> Any:
     current = get_settings_context()
     known = _heartbeat_off
     if known is None or known[0] is not current.settings:
-        updates = {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
-        known = (current.settings, current.settings.copy_with_update(updates=updates))
+        heartbeat_off = current.settings.copy_with_update(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
+        known = (current.settings, heartbeat_off)
         _heartbeat_off = known
     return SettingsContext(profile=current.profile, settings=known[1])
 
