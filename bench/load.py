@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import statistics
 import time
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -82,9 +84,43 @@ def moves_under_load(database_url: str, work: dict[str, list[tuple[str, str]]], 
         with running_service("planflow-bench-load-", PLANFLOW_DATABASE_URL=database_url) as (home, env):
             prefect_api = json.loads((home / "service.json").read_text())["prefect_api_url"]
             base = f"http://127.0.0.1:{env['PLANFLOW_PORTAL_PORT']}"
-            return _moves_accounted(database, prefect_api, base, work, seconds)
+            before = cpu_seconds_by_process(home)
+            result = _moves_accounted(database, prefect_api, base, work, seconds)
+            spent = {role: used - before.get(role, 0.0) for role, used in cpu_seconds_by_process(home).items()}
+            moved = max(result["moves"], 1)
+            result["cpu_ms_per_move"] = {role: round(1000 * used / moved, 1) for role, used in sorted(spent.items())}
+            return result
     finally:
         database.dispose()
+
+
+def _role(command: str) -> str:
+    """Which of the service's processes a command line is."""
+    if "prefect server start" in command or "prefect.server" in command:
+        return "prefect_server"
+    return "portal_api" if " api " in f"{command} " else "planflow_serve"
+
+
+def cpu_seconds_by_process(home: Path) -> dict[str, float]:
+    """CPU seconds used so far by the service's processes on `home` (portal and API, Prefect server, `serve`
+    itself) and by every PostgreSQL backend of the machine: where a move's time goes when clerks queue."""
+    used: dict[str, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    marker = f"PLANFLOW_HOME={home}".encode()
+    for folder in Path("/proc").glob("[0-9]*"):
+        try:
+            command = (folder / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            if command.startswith("postgres"):
+                role = "postgresql"
+            elif marker in (folder / "environ").read_bytes().split(b"\0"):
+                role = _role(command)
+            else:
+                continue
+            fields = (folder / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+        used[role] = used.get(role, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return used
 
 
 def _progress_audited(database: Database) -> int:

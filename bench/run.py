@@ -24,6 +24,7 @@ import psycopg
 from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
+from bench.batch import report_batch, use_database
 from bench.cli_step import cli_step_with_service
 from bench.generate import generate
 from bench.load import moves_under_load
@@ -183,7 +184,7 @@ def _transitions(database: Database, count: int) -> dict[str, Any]:
 
 def _flow_transitions(database_url: str, count: int) -> dict[str, Any]:
     """The same move through Prefect flow runs (ephemeral API, heartbeat off), start-up excluded."""
-    _use_database(database_url)
+    use_database(database_url)
     from flows.lifecycle import submit_progress
     from runtime.prefect_run import run_flow
 
@@ -201,19 +202,10 @@ def _flow_transitions(database_url: str, count: int) -> dict[str, Any]:
     return {"runs": len(rest), "per_second": round(len(rest) / seconds, 2) if seconds else None}
 
 
-def _use_database(database_url: str) -> None:
-    """Point planflow's own settings (read by flows and the API) at the benchmark database."""
-    os.environ["PLANFLOW_DATABASE_URL"] = database_url
-    from runtime.environment import configure_prefect_environment, reset_runtime
-
-    reset_runtime()
-    configure_prefect_environment()
-
-
 def _api_transitions(database_url: str, count: int) -> dict[str, Any]:
     """The same move asked over HTTP (in-process ASGI client, each a flow run), and `GET /api/tasks`, log-ins
     excluded: what an agency's clerk waits for in the portal."""
-    _use_database(database_url)
+    use_database(database_url)
     from fastapi.testclient import TestClient
 
     from api.app import app
@@ -294,7 +286,14 @@ def _import(database: Database) -> dict[str, Any]:
 
 
 def run(
-    *, wards: int, kind: str, flow_runs: int = 10, moves: int = 300, clerks: int = 10, load_seconds: float = 60
+    *,
+    wards: int,
+    kind: str,
+    flow_runs: int = 10,
+    moves: int = 300,
+    clerks: int = 10,
+    load_seconds: float = 60,
+    batch: int | None = None,
 ) -> dict[str, Any]:
     """Every step on one generated database; the result is the JSON of `planflow bench run --json`."""
     steps: list[Step] = []
@@ -323,6 +322,8 @@ def run(
         database.dispose()
         measure("transitions (Prefect flow runs)", lambda: _flow_transitions(url, flow_runs), steps)
         measure("transitions (HTTP API, flow runs)", lambda: _api_transitions(url, flow_runs), steps)
+        if batch != 0:
+            measure("report batch (every ward's quarterly report)", lambda: report_batch(url, batch), steps)
         if load_seconds:
             work = _clerks_work(url, clerks)
             measure(

@@ -10,7 +10,7 @@ above its floor is choosing the rows (which rung, which recipient, which task), 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Column, MetaData, Table, func, insert, select, text, update
 from sqlalchemy.engine import Connection
@@ -26,11 +26,15 @@ from models.records import Explanation
 def _sweep_rows(now: datetime) -> dict[Table, Any]:
     """Each table the sweep writes, with the condition naming the rows one sweep at `now` wrote in it."""
     return {
-        Escalation.__table__: Escalation.fired_at == now,
-        Notification.__table__: Notification.created_at == now,
-        Explanation.__table__: Explanation.requested_at == now,
-        AuditEvent.__table__: (AuditEvent.recorded_at == now) & (AuditEvent.action == "task.request_explanation"),
+        _table(Escalation): Escalation.fired_at == now,
+        _table(Notification): Notification.created_at == now,
+        _table(Explanation): Explanation.requested_at == now,
+        _table(AuditEvent): (AuditEvent.recorded_at == now) & (AuditEvent.action == "task.request_explanation"),
     }
+
+
+def _table(model: Any) -> Table:
+    return cast(Table, model.__table__)
 
 
 def sweep_rows(connection: Connection, now: datetime) -> dict[str, int]:
@@ -52,7 +56,7 @@ def sweep_floor(database: Database, now: datetime) -> dict[str, Any]:
             written[table.name] = int(connection.execute(select(func.count()).select_from(scratch)).scalar_one())
         explained = select(Explanation.task_id).where(Explanation.requested_at == now)
         touched = connection.execute(
-            update(PlanTask.__table__).where(PlanTask.id.in_(explained)).values(version=PlanTask.__table__.c.version)
+            update(PlanTask).where(PlanTask.id.in_(explained)).values(version=PlanTask.version)
         )
         written["plan_tasks"] = touched.rowcount
         transaction.rollback()

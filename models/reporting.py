@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Float, ForeignKey, Index, Select, String, select
@@ -401,14 +402,12 @@ class _Snapshot:
         root = self.root
         rollup = len(self.organization_names) > 1
         late = [
-            r
-            for r in rows
-            if r["category"] == "overdue" or (r["category"] == "completed_late" and r["completed_in_period"])
+            r for r in rows if r.category == "overdue" or (r.category == "completed_late" and r.completed_in_period)
         ]
         overdue_total = len(late)
         if rollup:  # the most days late first
             late = sorted(late, key=lambda r: (r["category"] != "overdue", r["due_date"] or "9999"))[:top]
-        recurring = [r for r in rows if r["recurring"] and r["category"] != "not_assigned"]
+        recurring = [r for r in rows if r.recurring and r.category != "not_assigned"]
         accountability = _accountability(session, rows, self.history, period, moment)
         return ReportFigures(
             organization=root.name,
@@ -459,8 +458,10 @@ class _Snapshot:
         history = self.history
         due = history.due_at(task, moment)
         category = _category(task, due, history, moment, as_of)
-        latest = next((s for s in reversed(history.submissions.get(task.id, [])) if s.submitted_at <= moment), None)
-        reported = any(_in(r.reported_at, period) for r in history.reports.get(task.id, []))
+        submissions = history.submissions.get(task.id)
+        latest = next((s for s in reversed(submissions) if s.submitted_at <= moment), None) if submissions else None
+        progress = history.reports.get(task.id)
+        reported = any(_in(r.reported_at, period) for r in progress) if progress else False
         completed = task.completed_at if task.completed_at and task.completed_at <= moment else None
         completed_day = completed.astimezone(VIETNAM).date() if completed else None
         section_key, section_label = self._section_labels(plan.code, task.section_id)
@@ -609,11 +610,13 @@ class _History:
 
     def due_at(self, task: Any, moment: datetime) -> date | None:
         """The due date in force at a moment: the last change made by then, else the original one."""
-        changes = self.changes.get(task.id, [])
+        changes = self.changes.get(task.id)
+        if not changes:  # most tasks: the original date
+            return task.due_date  # type: ignore[no-any-return]
         made = [c for c in changes if c.changed_at <= moment]
         if made:
             return made[-1].new_due_date  # type: ignore[no-any-return]
-        return changes[0].old_due_date if changes else task.due_date  # type: ignore[no-any-return]
+        return changes[0].old_due_date  # type: ignore[no-any-return]
 
 
 def _in(moment: datetime, period: Period) -> bool:
@@ -641,7 +644,7 @@ def _category(task: Any, due: date | None, history: _History, moment: datetime, 
 
 
 def _count(rows: list[_Row]) -> dict[str, int]:
-    counts = Counter(r["category"] for r in rows)
+    counts = Counter(r.category for r in rows)
     return {key: counts.get(key, 0) for key, _ in CATEGORIES}
 
 
@@ -657,12 +660,13 @@ def _ratios(totals: dict[str, int]) -> dict[str, float | None]:
 
 def _grouped(rows: list[_Row], key: str, label: str) -> list[dict[str, Any]]:
     """Counts by category per group, in the order groups first appear (one pass, no copies of the rows)."""
-    return _tally((row[key], row[label], row["category"]) for row in rows)
+    group_of, name_of = attrgetter(key), attrgetter(label)
+    return _tally((group_of(row), name_of(row), row.category) for row in rows)
 
 
 def _by_leader(rows: list[_Row]) -> list[dict[str, Any]]:
     """A task with two leaders in charge counts for each of them."""
-    return _tally((leader, leader, row["category"]) for row in rows for leader in row["leaders"] or ["(không ghi)"])
+    return _tally((leader, leader, row.category) for row in rows for leader in row.leaders or ["(không ghi)"])
 
 
 def _tally(items: Any) -> list[dict[str, Any]]:
@@ -769,17 +773,17 @@ def _accountability(
     session: Session, rows: list[_Row], history: _History, period: Period, moment: datetime
 ) -> list[dict[str, Any]]:
     agencies: dict[int, dict[str, Any]] = {}
-    by_task = {row["task_id"]: row for row in rows}
+    by_task = {row.task_id: row for row in rows}
     heads = {p.agency_id: p.full_name for p in session.scalars(select(Person).where(Person.is_agency_head.is_(True)))}
     for row in rows:
-        agency_id = row["lead_agency_id"]
-        if agency_id is None or row["category"] == "not_assigned":
+        agency_id, category = row.lead_agency_id, row.category
+        if agency_id is None or category == "not_assigned":
             continue
         entry = agencies.setdefault(
             agency_id,
             {
-                "agency": row["lead_agency"],
-                "organization": row["organization"],
+                "agency": row.lead_agency,
+                "organization": row.organization,
                 "head": heads.get(agency_id),
                 "tasks": 0,
                 "overdue": 0,
@@ -790,9 +794,9 @@ def _accountability(
             },
         )
         entry["tasks"] += 1
-        entry["overdue"] += row["category"] == "overdue"
-        entry["completed_late"] += row["category"] == "completed_late" and row["completed_in_period"]
-        entry["missing_progress"] += row["recurring"] and not row["reported"] and row["category"] != "cancelled"
+        entry["overdue"] += category == "overdue"
+        entry["completed_late"] += category == "completed_late" and row.completed_in_period
+        entry["missing_progress"] += row.recurring and not row.reported and category != "cancelled"
     for task_id, submissions in history.submissions.items():
         for submission in submissions:
             if submission.decision == "returned" and submission.reviewed_at and _in(submission.reviewed_at, period):

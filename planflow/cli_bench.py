@@ -33,6 +33,7 @@ def cmd_bench_run(args: argparse.Namespace) -> int:
         moves=args.moves,
         clerks=args.clerks,
         load_seconds=args.load_seconds,
+        batch=args.batch,
     )
     if args.json:
         print_json(result)
@@ -64,4 +65,7 @@ def add_bench_commands(groups: Any, add: Any) -> None:
     run.add_argument("--clerks", type=int, default=10, help="số văn thư cùng thao tác trong bước đo tải")
     run.add_argument(
         "--load-seconds", type=float, default=60, help="thời gian đo tải qua giao diện lập trình (0: bỏ qua)"
+    )
+    run.add_argument(
+        "--batch", type=int, default=None, help="số phường tổng hợp báo cáo quý theo lô (mặc định: tất cả; 0: bỏ qua)"
     )

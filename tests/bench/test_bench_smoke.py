@@ -21,7 +21,13 @@ def test_bench_run_reports_every_step(kind: str, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("PLANFLOW_HOME", str(tmp_path))
     try:
         result = run(
-            wards=20, kind=kind, flow_runs=2, moves=20, clerks=3, load_seconds=3 if kind == "postgresql" else 0
+            wards=20,
+            kind=kind,
+            flow_runs=2,
+            moves=20,
+            clerks=3,
+            load_seconds=3 if kind == "postgresql" else 0,
+            batch=3,
         )
     finally:
         reset_runtime()
@@ -51,7 +57,11 @@ def test_bench_run_reports_every_step(kind: str, monkeypatch: pytest.MonkeyPatch
         "report_national_vs_floor",
     }
     assert {"report ward files (Word, Excel, HTML)", "report national files (Word, Excel, HTML)"} <= set(steps)
+    batch = steps["report batch (every ward's quarterly report)"]["detail"]
+    assert (batch["organizations"], batch["compiled"], batch["failed"]) == (3, 3, 0)
     if kind == "postgresql":  # clerks moving at once against the running service: each move accounted for once
         load = steps["moves under load (3 clerks, 3 s)"]["detail"]
         assert load["errors"] == 0 and load["moves"] > 0
         assert load["audited_once"] and load["prefect_runs_once"]
+        assert set(load["cpu_ms_per_move"]) >= {"portal_api", "prefect_server", "postgresql"}
+        assert load["cpu_ms_per_move"]["portal_api"] > 0 and load["cpu_ms_per_move"]["prefect_server"] > 0
