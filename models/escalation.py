@@ -14,6 +14,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 from uuid import uuid4
 
@@ -59,6 +60,16 @@ CHASED = (
     TaskStatus.IN_PROGRESS.value,
     TaskStatus.RETURNED.value,
 )
+
+
+class EscalationKind(StrEnum):
+    """What a rung of the escalation ladder is about."""
+
+    REMINDER = "reminder"
+    OVERDUE = "overdue"
+    PROGRESS_DUE = "progress_due"
+    PROGRESS_MISSING = "progress_missing"
+    UPSTREAM = "upstream"
 
 
 class Escalation(Base):

@@ -20,8 +20,16 @@ class OutboxStatus(StrEnum):
     """A notification's delivery state."""
 
     PENDING = "pending"
+    SENDING = "sending"  # claimed by a delivery run, until it records the outcome
     SENT = "sent"
     FAILED = "failed"
+
+
+class DeliveryChannel(StrEnum):
+    """How a notification went out."""
+
+    EMAIL = "email"
+    WEBHOOK = "webhook"
 
 
 class Notification(Base):

@@ -7,6 +7,7 @@ submission is a new version, an old deadline stays in the history.
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, select, text
@@ -14,6 +15,27 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.base import Base, BigId, JsonDoc, UtcDateTime
 from models.org import Agency, Person
+
+
+class SubmissionDecision(StrEnum):
+    """The review of a submitted result."""
+
+    APPROVED = "approved"
+    RETURNED = "returned"
+
+
+class ExplanationDecision(StrEnum):
+    """The secretariat's decision on an explanation."""
+
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class ExtensionDecision(StrEnum):
+    """The decision on a request for more time."""
+
+    GRANTED = "granted"
+    REFUSED = "refused"
 
 
 class Submission(Base):

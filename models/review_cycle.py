@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Date, ForeignKey, String, UniqueConstraint, exists, func, select
@@ -28,6 +29,13 @@ from models.reporting import ReportError, parse_period
 REMINDERS_BEFORE = (3, 1)
 
 
+class ReviewCycleStatus(StrEnum):
+    """A review cycle is open until its closing sweep."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
 class ReviewCycle(Base):
     """One round of progress updates for a period of an organization."""
 
@@ -38,7 +46,7 @@ class ReviewCycle(Base):
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
     period: Mapped[str] = mapped_column(String(10))
     due_date: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(10), default="open")
+    status: Mapped[str] = mapped_column(String(10), default=ReviewCycleStatus.OPEN.value)
     started_by: Mapped[str] = mapped_column(String(200))
     started_at: Mapped[datetime] = mapped_column(UtcDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
@@ -151,7 +159,7 @@ def record_answers(session: Session, *, now: datetime) -> int:
     for request, cycle in session.execute(
         select(ReviewRequest, ReviewCycle)
         .join(ReviewCycle, ReviewRequest.cycle_id == ReviewCycle.id)
-        .where(ReviewCycle.status == "open", ReviewRequest.answered_at.is_(None))
+        .where(ReviewCycle.status == ReviewCycleStatus.OPEN.value, ReviewRequest.answered_at.is_(None))
     ).all():
         led = select(PlanTask.id).where(PlanTask.lead_agency_id == request.agency_id)
         first = session.scalar(
@@ -179,9 +187,9 @@ def remind_and_close(session: Session, *, as_of: date, now: datetime) -> tuple[i
     record_answers(session, now=now)
     reminded = 0
     closed: list[tuple[str, str]] = []
-    for cycle in session.scalars(select(ReviewCycle).where(ReviewCycle.status == "open")):
+    for cycle in session.scalars(select(ReviewCycle).where(ReviewCycle.status == ReviewCycleStatus.OPEN.value)):
         if as_of > cycle.due_date:
-            cycle.status, cycle.closed_at = "closed", now
+            cycle.status, cycle.closed_at = ReviewCycleStatus.CLOSED.value, now
             org = session.get(Organization, cycle.organization_id)
             assert org is not None
             closed.append((org.code, cycle.period))

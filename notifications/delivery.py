@@ -98,7 +98,7 @@ def claim(session: Session, *, now: datetime, limit: int) -> list[int]:
         session.execute(
             update(Notification)
             .where(Notification.id.in_(ids), Notification.status == OutboxStatus.PENDING.value)
-            .values(status="sending", claimed_at=now)
+            .values(status=OutboxStatus.SENDING.value, claimed_at=now)
         )
     return ids
 
@@ -106,7 +106,9 @@ def claim(session: Session, *, now: datetime, limit: int) -> list[int]:
 def mark_unconfirmed(session: Session, *, now: datetime, lease: timedelta = LEASE) -> int:
     """Rows left 'sending' by a crashed drain: kept as failed-unconfirmed, never sent twice."""
     stale = session.scalars(
-        select(Notification).where(Notification.status == "sending", Notification.claimed_at < now - lease)
+        select(Notification).where(
+            Notification.status == OutboxStatus.SENDING.value, Notification.claimed_at < now - lease
+        )
     ).all()
     for row in stale:
         row.status = OutboxStatus.FAILED.value
