@@ -35,8 +35,7 @@ def compile_for(session: Session, person: Person, period: str) -> dict[str, Any]
     parsed = parse_period(period)
     if not 2000 <= parsed.start.year <= 2100:
         raise ReportError(f"Kỳ báo cáo '{period}' nằm ngoài các năm 2000–2100.")
-    organization = session.get(Organization, person.organization_id)
-    assert organization is not None  # a person always belongs to an organization
+    organization = session.get_one(Organization, person.organization_id)  # a person always belongs to one
     code = organization.code
     session.close()  # the flow opens its own transactions
     from flows.reports import compile_report

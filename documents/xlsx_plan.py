@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
 
 from documents.metadata import metadata_rows
 from documents.table_export import TABLE_HEADER, table_rows
@@ -19,8 +21,7 @@ _WIDTHS = [7, 6, 60, 26, 26, 30, 40, 30, 18, 20]
 def write_xlsx(document: PlanDocument, path: Path) -> Path:
     """Export a plan to an Excel workbook a secretariat can edit and import again."""
     workbook = Workbook()
-    meta = workbook.active
-    assert meta is not None
+    meta = cast(Worksheet, workbook.active)  # a new workbook always has its first sheet
     meta.title = META_SHEET
     for label, value in metadata_rows(document):
         meta.append([label, value])

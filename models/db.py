@@ -97,7 +97,8 @@ class Database:
     def __init__(self, url: str, *, migrate: bool = True) -> None:
         from models.tables import TABLE_MODULES  # every mapped class, before the first query
 
-        assert TABLE_MODULES
+        if not TABLE_MODULES:  # imported for its side effect: every mapped class registered
+            raise RuntimeError("models.tables lists no table modules")
         self.engine = make_engine(url)
         if migrate:
             ensure_schema(self.engine)

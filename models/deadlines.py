@@ -179,7 +179,8 @@ class _Meaning(Transformer[Token, list[DeadlineSpec]]):
         """A time as a period: one that left its year out takes the given year, else the plan's."""
         if isinstance(time, _Yearless):
             return time.build(year if year is not None else self._year())
-        assert isinstance(time, _Period)
+        if not isinstance(time, _Period):  # the grammar gives only these two: anything else is a bug
+            raise TypeError(f"a deadline's time must be a period, not {type(time).__name__}")
         return time
 
     # times ------------------------------------------------------------------------------------------
@@ -397,7 +398,8 @@ class _Meaning(Transformer[Token, list[DeadlineSpec]]):
     # items ------------------------------------------------------------------------------------------
     def item(self, *parts: object) -> DeadlineSpec:
         spec = parts[-1]
-        assert isinstance(spec, DeadlineSpec)
+        if not isinstance(spec, DeadlineSpec):  # the grammar ends every item with one: anything else is a bug
+            raise TypeError(f"a deadline item must end with its reading, not {type(spec).__name__}")
         tentative = len(parts) == 2
         return replace(spec, tentative=True) if tentative and spec.kind is not DeadlineKind.UNKNOWN else spec
 

@@ -135,8 +135,7 @@ def start_cycle(
 
 def cycle_state(session: Session, cycle: ReviewCycle) -> CycleState:
     """Who was asked and who answered."""
-    org = session.get(Organization, cycle.organization_id)
-    assert org is not None
+    org = session.get_one(Organization, cycle.organization_id)
     rows = session.execute(
         select(Agency.name, ReviewRequest.answered_at)
         .join(ReviewRequest, ReviewRequest.agency_id == Agency.id)
@@ -190,8 +189,7 @@ def remind_and_close(session: Session, *, as_of: date, now: datetime) -> tuple[i
     for cycle in session.scalars(select(ReviewCycle).where(ReviewCycle.status == ReviewCycleStatus.OPEN.value)):
         if as_of > cycle.due_date:
             cycle.status, cycle.closed_at = ReviewCycleStatus.CLOSED.value, now
-            org = session.get(Organization, cycle.organization_id)
-            assert org is not None
+            org = session.get_one(Organization, cycle.organization_id)
             closed.append((org.code, cycle.period))
             continue
         due_now = [n for n in REMINDERS_BEFORE if add_working_days(cycle.due_date, -n) <= as_of]

@@ -11,7 +11,8 @@ from models.base import Base, UtcDateTime
 from models.tables import TABLE_MODULES
 
 config = context.config
-assert TABLE_MODULES  # every table is on the metadata, whoever runs the migrations
+if not TABLE_MODULES:  # every table is on the metadata, whoever runs the migrations
+    raise RuntimeError("models.tables lists no table modules")
 target_metadata = Base.metadata
 
 
