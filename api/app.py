@@ -36,10 +36,9 @@ from documents import evidence
 from models import machine_tokens
 from models.access import NOT_VISIBLE, can_see, sees_reports, visible_tasks
 from models.accounts import LoginError, login, logout, person_for_token
-from models.errors import PlanflowError
+from models.errors import PlanflowError, ReportError
 from models.org import Person
 from models.plan_queries import task_view
-from models.reporting import ReportError
 from models.task_history import task_history
 from models.waiting import waiting_on_many
 from models.workflow import Action

@@ -11,8 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.access import is_secretariat, sees_reports
+from models.errors import ReportError
 from models.org import Organization, Person
-from models.reporting import ReportError, StoredReport, parse_period
+from models.period import parse_period
+from models.reporting import StoredReport
 from runtime.prefect_run import run_flow
 
 MEDIA_TYPES = {

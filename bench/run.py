@@ -37,9 +37,10 @@ from models.db import Database
 from models.escalation import sweep
 from models.lifecycle import MoveRequest, apply_move
 from models.org import Agency
+from models.period import parse_period
 from models.plan import Plan, PlanTask
 from models.plan_store import save_plan
-from models.reporting import compile_figures, parse_period
+from models.reporting import compile_figures
 from models.workflow import Action
 from runtime.prefect_database import PREFECT_DATABASE_SUFFIX
 from runtime.samples import SEED_PLAN

@@ -13,6 +13,7 @@ from prefect.cache_policies import NO_CACHE
 from documents.report_docx import ReportLayout
 from documents.report_files import charts, markdown_summary, write_report_files
 from models.calendar import local_date
+from models.period import last_complete_period, parse_period
 from models.report_layout import place, recipients, report_number, signer
 from models.report_store import store_report
 from models.reporting import (
@@ -20,7 +21,6 @@ from models.reporting import (
     TOP_OVERDUE,
     compile_figures,
     organizations_under,
-    parse_period,
 )
 from runtime.environment import get_database
 from runtime.prefect_run import label_current_run
@@ -140,25 +140,13 @@ def _artifact_key(organization: str, period: str, part: str) -> str:
     return f"report-{organization}-{period}-{part}".lower().replace("_", "-")
 
 
-def last_complete_period(today: Any, kind: str) -> str:
-    """The month or quarter that ended most recently before `today`."""
-    from datetime import timedelta
-
-    from models.calendar import period_of
-
-    start = today.replace(day=1)
-    if kind == "quarter":
-        start = start.replace(month=3 * ((start.month - 1) // 3) + 1)
-    return period_of(start - timedelta(days=1), kind)
-
-
 @flow(name="compile-due-reports", flow_run_name="scheduled {kind} reports")
 def compile_due_reports(kind: str = "quarter", organization: str | None = None) -> dict[str, Any]:
     """On schedule: the report of the month or quarter just ended, for one organization or every one with a plan,
     in parallel and resumable (`flows.report_batch`): a re-run compiles only what is missing."""
     from flows.report_batch import run_period_reports
 
-    period = last_complete_period(local_date(datetime.now(UTC)), kind)
+    period = last_complete_period(local_date(datetime.now(UTC)), kind).key
     return run_period_reports(
         period, workers=get_settings().report_workers, organizations=[organization] if organization else None
     )

@@ -8,7 +8,8 @@ from typing import Any
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
-from models.calendar import add_working_days, local_date, quarter_of
+from models.calendar import add_working_days, local_date
+from models.period import period_containing
 from models.review_cycle import start_cycle
 from runtime.environment import get_database
 from runtime.prefect_run import label_current_run
@@ -27,7 +28,7 @@ def review_cycle(
     working days); the daily sweep reminds those who have not answered and, after the due date, closes
     the cycle and compiles the report."""
     today = local_date(datetime.now(UTC))
-    period = period or quarter_of(today)
+    period = period or period_containing(today, "quarter").key
     due = due_date or add_working_days(today, DEFAULT_WORKING_DAYS)
     label_current_run(
         f"review cycle {organization} {period}", [f"org:{organization}", f"period:{period}", "step:review-cycle"]

@@ -75,34 +75,3 @@ def working_days_between(start: date, end: date) -> int:
     if end < start:
         return -working_days_between(end, start)
     return sum(1 for offset in range(1, (end - start).days + 1) if is_working_day(start + timedelta(days=offset)))
-
-
-def quarter_of(day: date) -> str:
-    """The reporting quarter of a date, as 'YYYY-Qn'."""
-    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
-
-
-def period_bounds(period: str) -> tuple[date, date]:
-    """First and last day of a period 'YYYY-Qn' or 'YYYY-MM'."""
-    year, part = period.split("-")
-    if part.startswith("Q"):
-        first_month = (int(part[1]) - 1) * 3 + 1
-        start = date(int(year), first_month, 1)
-        end_month = first_month + 2
-    else:
-        start = date(int(year), int(part), 1)
-        end_month = int(part)
-    following = date(int(year) + (end_month == 12), end_month % 12 + 1, 1)
-    return start, following - timedelta(days=1)
-
-
-def period_of(day: date, kind: str) -> str:
-    """The period ('quarter' or 'month') containing a date."""
-    return quarter_of(day) if kind == "quarter" else f"{day.year}-{day.month:02d}"
-
-
-def previous_period(period: str) -> str:
-    """The period before 'YYYY-Qn' or 'YYYY-MM'."""
-    start, _ = period_bounds(period)
-    kind = "quarter" if "Q" in period else "month"
-    return period_of(start - timedelta(days=1), kind)

@@ -29,6 +29,10 @@ class InvalidInputError(PlanflowError, ValueError):
     status = 422
 
 
+class ReportError(InvalidInputError):
+    """A period or organization a report cannot be made for."""
+
+
 class ForbiddenError(PlanflowError, PermissionError):
     """The person may not do this."""
 

@@ -41,12 +41,13 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.sql import Select
 
 from models.base import Base, BigId, JsonDoc, UtcDateTime, utc_now
-from models.calendar import VIETNAM, add_working_days, is_working_day, period_bounds, period_of, previous_period
+from models.calendar import VIETNAM, add_working_days, is_working_day
 from models.db import insert_new_only
 from models.deadlines import DeadlineKind
 from models.escalation_policy import EscalationPolicy, policies_for
 from models.org import Agency, AgencyKind, Organization, Person, agency_members
 from models.outbox import Notification
+from models.period import parse_period, period_containing
 from models.plan import Plan, PlanTask, PlanTaskLeader
 from models.records import ProgressReport
 from models.workflow import TaskStatus
@@ -312,7 +313,7 @@ _MONTHLY = "FREQ=MONTHLY;BYMONTHDAY="  # a duty due on a day of every month repo
 def _monthly_day(rule: str, year: int, month: int) -> date:
     """The day of a month a monthly rule falls on (the month's last day for -1, or when it is shorter)."""
     day = int(rule.removeprefix(_MONTHLY))
-    last = period_bounds(f"{year}-{month:02d}")[1]
+    last = parse_period(f"{year}-{month:02d}").end
     return last if day < 0 or day > last.day else last.replace(day=day)
 
 
@@ -355,8 +356,8 @@ def _monthly_rungs(session: Session, policy: EscalationPolicy, scope: Any, as_of
 
 def _period_rungs(policy: EscalationPolicy, as_of: date) -> list[tuple[Any, _Rung]]:
     rungs: list[tuple[Any, _Rung]] = []
-    period = period_of(as_of, policy.progress_period)
-    start, end = period_bounds(period)
+    current = period_containing(as_of, policy.progress_period)
+    period, start, end = current.key, current.start, current.end
     # Recurring duties report each period of the policy, except those with a monthly rule of their own.
     recurring = and_(
         PlanTask.deadline_kind == DeadlineKind.RECURRING.value,
@@ -379,8 +380,8 @@ def _period_rungs(policy: EscalationPolicy, as_of: date) -> list[tuple[Any, _Run
                 ),
             )
         )
-    last = previous_period(period)
-    _, last_end = period_bounds(last)
+    before = current.previous()
+    last, last_end = before.key, before.end
     assigned_in_time = PlanTask.assigned_at <= datetime.combine(last_end, datetime.max.time(), tzinfo=VIETNAM)
     rungs.append(
         (

@@ -8,8 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.audit import record_event
+from models.errors import ReportError
 from models.plan import KpiIndicator, Plan
-from models.reporting import KpiMeasurement, ReportError
+from models.reporting import KpiMeasurement
 
 
 def record_measurement(

@@ -6,23 +6,22 @@ writes. `apply_move` calls every check before any apply (validate, then change).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.agency_groups import covers, is_unresolved
 from models.agency_names import agency_key
-from models.calendar import OutOfHorizonError, within_horizon
+from models.calendar import VIETNAM, OutOfHorizonError, within_horizon
 from models.deadlines import DeadlineKind
 from models.directory import agency_head
-from models.errors import PlanflowError
+from models.errors import PlanflowError, ReportError
 from models.org import Agency, Person
+from models.period import parse_period
 from models.plan import PlanTask, PlanTaskCoordinator
 from models.records import (
     CoordinationInput,
@@ -34,9 +33,6 @@ from models.records import (
     Submission,
 )
 from models.workflow import Action, TaskStatus
-
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
-_PERIOD = re.compile(r"^\d{4}-(?:0[1-9]|1[0-2]|Q[1-4])$")
 
 
 class InvalidMoveError(PlanflowError, ValueError):
@@ -245,9 +241,18 @@ def _apply_submit(ctx: StepContext) -> None:
 
 def _check_progress(ctx: StepContext) -> None:
     period = str(ctx.payload.get("period") or "")
-    if not _PERIOD.match(period):
+    if not _is_progress_period(period):
         raise InvalidMoveError(f"Kỳ báo cáo phải dạng YYYY-MM hoặc YYYY-Qn (nhận được '{period}').")
     ctx.text("text", "nội dung báo cáo tiến độ")
+
+
+def _is_progress_period(key: str) -> bool:
+    """A month or a quarter, written exactly as stored (2026-05, 2026-Q2)."""
+    try:
+        period = parse_period(key)
+    except ReportError:
+        return False
+    return period.key == key and period.kind in ("month", "quarter")
 
 
 def _apply_progress(ctx: StepContext) -> None:

@@ -14,19 +14,6 @@ TASKS_PER_UNIT = 10  # the next period's tasks named per unit; the rest counted
 MAX_LISTED = 15  # longer lists say how many more there are, the full list is in the Excel appendix
 
 
-def following_period(key: str) -> str:
-    """The period after this one, of the same kind: 2026-Q4 → 2027-Q1, 2026-12 → 2027-01, 2026 → 2027."""
-    if len(key) == 4:
-        return str(int(key) + 1)
-    year, part = key.split("-")
-    if part[0] in "QH":
-        count = 4 if part[0] == "Q" else 2
-        number = int(part[1:]) + 1
-        return f"{year}-{part[0]}{number}" if number <= count else f"{int(year) + 1}-{part[0]}1"
-    month = int(part) + 1
-    return f"{year}-{month:02d}" if month <= 12 else f"{int(year) + 1}-01"
-
-
 def assessment(figures: dict[str, Any]) -> dict[str, list[str]]:
     """What went well, the shortcomings (each overdue task named with its days late) and their causes."""
     as_of = date.fromisoformat(figures["as_of"])

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from operator import attrgetter
 from typing import Any, NamedTuple
 
@@ -20,11 +20,12 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from models.base import Base, BigId, JsonDoc, Timestamped, UtcDateTime
 from models.calendar import VIETNAM, working_days_between
 from models.deadlines import DeadlineKind
-from models.errors import InvalidInputError
+from models.errors import ReportError
 from models.org import Agency, Organization, Person
+from models.period import Period
 from models.plan import KpiIndicator, Plan, PlanSection, PlanTask, PlanTaskLeader
 from models.records import DeadlineChange, Explanation, ProgressReport, Submission
-from models.report_sections import following_period, written_sections
+from models.report_sections import written_sections
 from models.urgency import DUE_SOON_WORKING_DAYS
 from models.workflow import TaskStatus
 
@@ -63,15 +64,10 @@ RATIO_DEFINITIONS = {
         "(đã hoàn thành hoặc đã quá hạn)",
     ),
 }
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 # plain strings for the per-task loop (an enum member's .value is a descriptor call, 190,000 times a report)
 _CANCELLED, _APPROVED = TaskStatus.CANCELLED.value, TaskStatus.APPROVED.value
 _WAITING_KINDS = (DeadlineKind.UPSTREAM.value, DeadlineKind.EVENT.value)
 _RECURRING = DeadlineKind.RECURRING.value
-
-
-class ReportError(InvalidInputError):
-    """A period or organization a report cannot be made for."""
 
 
 class KpiMeasurement(Base):
@@ -98,62 +94,6 @@ class StoredReport(Timestamped, Base):
     period: Mapped[str] = mapped_column(String(10))
     figures: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
     files: Mapped[list[str]] = mapped_column(JsonDoc, default=list)
-
-
-@dataclass(frozen=True)
-class Period:
-    """A reporting period: a month, a quarter, a half year or a year."""
-
-    key: str
-    start: date
-    end: date
-    label: str
-
-    def previous(self) -> Period:
-        """The period of the same kind just before."""
-        return parse_period(_previous_key(self.key))
-
-
-def parse_period(text: str) -> Period:
-    """'2026-03', '2026-Q2', '2026-H1' or '2026'; anything else is a clear error."""
-    key = text.strip().upper()
-    try:
-        if len(key) == 4:
-            year = int(key)
-            return Period(key, date(year, 1, 1), date(year, 12, 31), f"năm {year}")
-        year_text, part = key.split("-")
-        year = int(year_text)
-        if part.startswith("Q"):
-            quarter = int(part[1:])
-            start = date(year, 3 * quarter - 2, 1)
-            return Period(key, start, _month_end(year, 3 * quarter), f"quý {ROMAN[quarter]} năm {year}")
-        if part.startswith("H"):
-            half = int(part[1:])
-            if half not in (1, 2):
-                raise ValueError(part)
-            start = date(year, 1 if half == 1 else 7, 1)
-            label = "6 tháng đầu năm" if half == 1 else "6 tháng cuối năm"
-            return Period(key, start, _month_end(year, 6 if half == 1 else 12), f"{label} {year}")
-        month = int(part)
-        return Period(f"{year}-{month:02d}", date(year, month, 1), _month_end(year, month), f"tháng {month} năm {year}")
-    except (ValueError, KeyError) as exc:
-        raise ReportError(f"Kỳ báo cáo '{text}' không hợp lệ: dùng 2026-03, 2026-Q2, 2026-H1 hoặc 2026.") from exc
-
-
-def _month_end(year: int, month: int) -> date:
-    return date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
-
-
-def _previous_key(key: str) -> str:
-    if len(key) == 4:
-        return str(int(key) - 1)
-    year, part = key.split("-")
-    if part.startswith(("Q", "H")):
-        count = 4 if part[0] == "Q" else 2
-        number = int(part[1:]) - 1
-        return f"{year}-{part[0]}{number}" if number else f"{int(year) - 1}-{part[0]}{count}"
-    month = int(part) - 1
-    return f"{year}-{month:02d}" if month else f"{int(year) - 1}-12"
 
 
 @dataclass
@@ -257,7 +197,7 @@ def compile_figures(
     while len(trend) <= history and trend[0].previous().end >= plans_begin:  # the plans' own periods only
         trend.insert(0, trend[0].previous())
     figures.history = [{"period": p.key, "totals": totals_of(p)} for p in trend]
-    upcoming = parse_period(following_period(period.key))
+    upcoming = period.following()
     figures.written = written_sections(figures.to_dict(), upcoming.start, upcoming.end, upcoming.label)
     if figures.rollup:  # no reader of a roll-up wants every task: the full list is its own export (task_rows)
         figures.tasks = []

@@ -19,12 +19,13 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from models.audit import record_event
 from models.base import Base, BigId, UtcDateTime
 from models.calendar import add_working_days, local_date
+from models.errors import ReportError
 from models.escalation import CHASED
 from models.org import Agency, Organization
 from models.outbox import Notification, queue_notification
+from models.period import parse_period
 from models.plan import Plan, PlanTask
 from models.records import ProgressReport, Submission
-from models.reporting import ReportError, parse_period
 
 REMINDERS_BEFORE = (3, 1)
 

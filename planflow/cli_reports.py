@@ -18,7 +18,7 @@ def cmd_report_compile(args: argparse.Namespace) -> int:
 
     configure_prefect_environment()
     from flows.reports import compile_report
-    from models.reporting import parse_period
+    from models.period import parse_period
     from runtime.prefect_run import run_flow
 
     parse_period(args.period)  # a clear error before Prefect starts
@@ -39,7 +39,7 @@ def cmd_report_compile_all(args: argparse.Namespace) -> int:
 
     configure_prefect_environment()
     from flows.report_batch import run_period_reports
-    from models.reporting import parse_period
+    from models.period import parse_period
 
     period = parse_period(args.period)  # a clear error before Prefect starts
     result = run_period_reports(period.key, workers=args.workers, recompile=args.recompile)
@@ -57,7 +57,8 @@ def cmd_report_tasks(args: argparse.Namespace) -> int:
     """Export every task of an organization and those under it, as at a period's end, to Excel (streamed)."""
     from documents.report_xlsx import write_task_list_xlsx
     from models.calendar import local_date
-    from models.reporting import parse_period, task_rows
+    from models.period import parse_period
+    from models.reporting import task_rows
     from runtime.environment import get_database
 
     period = parse_period(args.period)

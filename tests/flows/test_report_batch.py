@@ -93,11 +93,12 @@ def test_the_scheduled_compilation_runs_the_batch_for_the_quarter_just_ended(
 ) -> None:
     from datetime import UTC, datetime
 
-    from flows.reports import compile_due_reports, last_complete_period
+    from flows.reports import compile_due_reports
     from models.calendar import local_date
+    from models.period import last_complete_period
 
     seed(postgres_env)
     result = compile_due_reports(kind="quarter", organization="dang-uy-phuong-vinh-tuy")
-    assert result["period"] == last_complete_period(local_date(datetime.now(UTC)), "quarter")
+    assert result["period"] == last_complete_period(local_date(datetime.now(UTC)), "quarter").key
     assert (result["organizations"], result["compiled"], result["failed"]) == (1, 1, 0)
     assert compile_due_reports(kind="quarter", organization="dang-uy-phuong-vinh-tuy")["skipped"] == 1

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import text
 
 from models.db import Database
-from models.reporting import compile_figures, parse_period
+from models.period import parse_period
+from models.reporting import compile_figures
 from planflow import demo
 
 ORG = "dang-uy-phuong-vinh-tuy"
@@ -169,10 +170,11 @@ def test_the_written_sections_come_from_the_quarters_own_data(walked) -> None:
 
 
 def test_written_lines_are_cut_at_words_and_long_lists_say_how_many_more() -> None:
-    from models.report_sections import MAX_LISTED, _capped, _short, following_period
+    from models.period import parse_period
+    from models.report_sections import MAX_LISTED, _capped, _short
 
     assert _short("một hai ba bốn năm", 9) == "một hai…"
     assert len(_capped([str(n) for n in range(MAX_LISTED + 4)])) == MAX_LISTED + 1
-    assert [following_period(k) for k in ("2026-Q4", "2026-H1", "2026-12", "2026")] == [
+    assert [parse_period(k).following().key for k in ("2026-Q4", "2026-H1", "2026-12", "2026")] == [
         "2027-Q1", "2026-H2", "2027-01", "2027"
     ]  # fmt: skip
