@@ -88,11 +88,36 @@ class CycleState:
         }
 
 
+def sole_organization(session: Session) -> str:
+    """The organization a review cycle is for when none is named: the only one with a plan; with several (a city
+    and its wards) the secretariat must say which, and is told the codes."""
+    codes = sorted(set(session.scalars(select(Organization.code).join(Plan, Plan.organization_id == Organization.id))))
+    if len(codes) != 1:
+        known = ", ".join(codes) or "chưa có tổ chức nào có kế hoạch"
+        raise ReportError(f"Hãy chọn tổ chức đảng cho đợt rà soát (--org / organization): {known}.")
+    return codes[0]
+
+
+def cycle_summary(state: CycleState) -> str:
+    """The cycle as the Markdown the Prefect UI shows: who was asked and who has answered."""
+    lines = [
+        f"# Kỳ rà soát {state.period} — {state.organization}",
+        "",
+        f"Hạn báo cáo: {state.due_date.isoformat()}.",
+        "",
+        "| Cơ quan chủ trì | Đã báo cáo |",
+        "|---|---|",
+    ]
+    return "\n".join(lines + [f"| {name} | {'có' if name in state.answered else 'chưa'} |" for name in state.asked])
+
+
 def start_cycle(
-    session: Session, *, organization_code: str, period: str, due: date, actor: str, now: datetime
+    session: Session, *, organization_code: str | None, period: str, due: date, actor: str, now: datetime
 ) -> CycleState:
-    """Open a cycle and ask each lead agency with open or recurring tasks (starting twice changes nothing)."""
+    """Open a cycle and ask each lead agency with open or recurring tasks (starting twice changes nothing); with no
+    organization named, the only one with a plan."""
     parse_period(period)
+    organization_code = organization_code or sole_organization(session)
     org = session.scalars(select(Organization).where(Organization.code == organization_code)).one_or_none()
     if org is None:
         raise ReportError(f"Không có tổ chức đảng mã '{organization_code}'.")

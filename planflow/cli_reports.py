@@ -223,7 +223,7 @@ def add_review_commands(groups: Any, add: Any) -> None:
     start = add(review, "start", cmd_review_start, "yêu cầu mọi cơ quan chủ trì báo cáo tiến độ trước một ngày")
     start.add_argument("--period", required=True)
     start.add_argument("--due", required=True, type=day, help="YYYY-MM-DD")
-    start.add_argument("--org", default="dang-uy-phuong-vinh-tuy")
+    start.add_argument("--org", help="mã tổ chức đảng (mặc định: tổ chức duy nhất có kế hoạch)")
     start.add_argument("--as", dest="actor", default="Văn phòng Đảng ủy", help="tên ghi vào nhật ký")
     status = add(review, "status", cmd_review_status, "ai đã trả lời trong đợt rà soát")
     status.add_argument("--period", required=True)

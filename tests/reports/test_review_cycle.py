@@ -95,3 +95,37 @@ def test_closing_sweep_compiles_the_report(
     assert result["cycles_closed"] == [f"{ORG}/2026-Q2"]
     folder = tmp_path / "home" / "reports" / ORG / "2026-Q2"
     assert sorted(p.suffix for p in folder.iterdir()) == [".docx", ".html", ".xlsx"]
+
+
+def _start_unnamed(database: Database) -> Any:
+    with database.transaction() as session:
+        return start_cycle(
+            session,
+            organization_code=None,
+            period="2026-Q2",
+            due=date(2026, 6, 26),
+            actor="VP",
+            now=demo.at(date(2026, 6, 15)),
+        )
+
+
+def test_with_no_organization_named_the_only_one_with_a_plan_is_asked(database: Database) -> None:
+    from datetime import UTC, datetime
+
+    from documents.reader import read_plan
+    from models.plan_store import save_plan
+    from tests.paths import PLANS
+
+    with database.transaction() as session:
+        save_plan(session, document=read_plan(PLANS / "vinh-tuy-2026.yaml"), actor="test", now=datetime.now(UTC))
+    state = _start_unnamed(database)
+    assert state.organization == ORG
+
+
+def test_with_two_organizations_the_secretariat_is_told_to_choose(database: Database) -> None:
+    from models.errors import ReportError
+    from tests.seeding import seed
+
+    seed(database)  # Vĩnh Tuy and Hải Phòng
+    with pytest.raises(ReportError, match=ORG):
+        _start_unnamed(database)
