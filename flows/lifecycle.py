@@ -34,10 +34,11 @@ def _move(
 ) -> dict[str, Any]:
     key = idempotency_key or f"flow-run:{flow_run.id}:{action.value}"
     from_deployment = started_from_deployment()
+    channel, os_user = current_channel(from_deployment=from_deployment)
+    # named and tagged first (one update): a run refused below still shows which task it was for
+    label_current_run(f"{step} {plan}/{task}", [*task_tags(plan, task, step), f"channel:{channel}"])
     if from_deployment:  # the Prefect UI or a program: the actor named must prove it is them
         prove_actor(flow_run.parameters.get("personal_token"), actor)
-    channel, os_user = current_channel(from_deployment=from_deployment)
-    label_current_run(f"{step} {plan}/{task}", [*task_tags(plan, task, step), f"channel:{channel}"])
     request = MoveRequest(
         plan, task, action, actor, payload, key, expected_version=expected_version, channel=channel, os_user=os_user
     )
