@@ -30,6 +30,7 @@ from bench.generate import generate
 from bench.load import moves_under_load
 from bench.plan_files import read_large_plans
 from bench.sweep_floor import sweep_floor
+from bench.targets import targets
 from documents.reader import read_plan
 from documents.report_docx import ReportLayout
 from documents.report_files import charts, write_report_files
@@ -333,20 +334,20 @@ def run(
                 steps,
             )
     by_name = {s.name: s for s in steps}
+    ratios = {
+        "sweep_vs_floor": _ratio(by_name["sweep (cold)"], by_name["sweep floor (plain SQL)"]),
+        **{
+            f"report_{scope}_vs_floor": _ratio(by_name[f"report {scope}"], by_name[f"report {scope} floor (plain SQL)"])
+            for scope in ("ward", "province", "national")
+        },
+    }
     return {
         "database": kind,
         "wards": wards,
         "tasks": generated["tasks"],
         "steps": [s.__dict__ for s in steps],
-        "ratios": {
-            "sweep_vs_floor": _ratio(by_name["sweep (cold)"], by_name["sweep floor (plain SQL)"]),
-            **{
-                f"report_{scope}_vs_floor": _ratio(
-                    by_name[f"report {scope}"], by_name[f"report {scope} floor (plain SQL)"]
-                )
-                for scope in ("ward", "province", "national")
-            },
-        },
+        "ratios": ratios,
+        "targets": targets({s.name: s.__dict__ for s in steps}, ratios, wards),
         "peak_mb": max(s.peak_mb for s in steps),
     }
 

@@ -57,6 +57,11 @@ def test_bench_run_reports_every_step(kind: str, monkeypatch: pytest.MonkeyPatch
         "report_national_vs_floor",
     }
     assert {"report ward files (Word, Excel, HTML)", "report national files (Word, Excel, HTML)"} <= set(steps)
+    targets = result["targets"]
+    assert {"sweep (cold)", "report national (size)", "report batch"} <= set(targets)
+    assert all(judged["met"] in (True, False, None) and judged["target"] for judged in targets.values())
+    assert targets["report national (size)"]["met"] is None  # 20 wards say nothing of the nation
+    assert targets["report batch"]["met"] is None  # 3 reports say nothing of 3,300
     batch = steps["report batch (every ward's quarterly report)"]["detail"]
     assert (batch["organizations"], batch["compiled"], batch["failed"]) == (3, 3, 0)
     if kind == "postgresql":  # clerks moving at once against the running service: each move accounted for once
