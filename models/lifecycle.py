@@ -435,7 +435,9 @@ def request_explanations_in_bulk(session: Session, requests: list[dict[str, Any]
         recipients += [("person", head)] if head else []
         messages += [_explanation_message(r, context, kind, recipient, now) for kind, recipient in recipients]
     if messages:
-        session.execute(insert_new_only(session, Notification), messages)
+        # through the connection, as one executemany: the ORM's bulk path sent ON CONFLICT rows one statement each
+        # (4,004 statements, 3.3 s of a 9 s national sweep, measured)
+        session.connection().execute(insert_new_only(session, Notification.__table__), messages)
     counts: dict[int, int] = {}
     for message in messages:
         counts[message["task_id"]] = counts.get(message["task_id"], 0) + 1
