@@ -43,7 +43,7 @@ from models.plan import Plan, PlanTask
 from models.plan_store import save_plan
 from models.reporting import compile_figures
 from models.workflow import Action
-from runtime.prefect_database import PREFECT_DATABASE_SUFFIX
+from runtime.prefect_database import sibling_database_name
 from runtime.samples import SEED_PLAN
 
 SWEEP_DAY = date(2026, 6, 22)
@@ -99,7 +99,7 @@ def bench_database(kind: str) -> Iterator[str]:
         yield make_url(admin).set(database=name).render_as_string(hide_password=False)
     finally:
         with psycopg.connect(admin, autocommit=True) as connection:
-            for database in (name, f"{name}{PREFECT_DATABASE_SUFFIX}"):  # and Prefect's, made by the load step
+            for database in (name, sibling_database_name(name)):  # and Prefect's, made by the load step
                 connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 

@@ -86,9 +86,10 @@ def assign_plan(
     """The secretariat assigns every task of an imported plan at once, or the chosen `numbers` (one run, one
     transaction); `related` names the agencies behind "các cơ quan liên quan" where the directory does not."""
     label_current_run(f"assign all {plan}", [f"plan:{plan}", "step:assign"])
-    if started_from_deployment():
+    from_deployment = started_from_deployment()
+    if from_deployment:
         prove_actor(flow_run.parameters.get("personal_token"), actor)
-    channel = current_channel(from_deployment=started_from_deployment())
+    channel = current_channel(from_deployment=from_deployment)
     outcome = assign_plan_tasks(plan, actor, f"flow-run:{flow_run.id}", at, related, channel, only=numbers)
     made = [r for r in outcome.moves if not r.repeated]
     notified = sum(r.notifications for r in made)

@@ -26,6 +26,7 @@ from models.outbox import Notification, queue_notification
 from models.period import parse_period
 from models.plan import Plan, PlanTask
 from models.records import ProgressReport, Submission
+from models.report_store import organizations_with_plans
 
 REMINDERS_BEFORE = (3, 1)
 
@@ -91,7 +92,7 @@ class CycleState:
 def sole_organization(session: Session) -> str:
     """The organization a review cycle is for when none is named: the only one with a plan; with several (a city
     and its wards) the secretariat must say which, and is told the codes."""
-    codes = sorted(set(session.scalars(select(Organization.code).join(Plan, Plan.organization_id == Organization.id))))
+    codes = organizations_with_plans(session)
     if len(codes) != 1:
         known = ", ".join(codes) or "chưa có tổ chức nào có kế hoạch"
         raise ReportError(f"Hãy chọn tổ chức đảng cho đợt rà soát (--org / organization): {known}.")

@@ -15,13 +15,18 @@ from sqlalchemy.engine import make_url
 PREFECT_DATABASE_SUFFIX = "_prefect"
 
 
+def sibling_database_name(name: str) -> str:
+    """The name of Prefect's database beside planflow's database `name`."""
+    return f"{name}{PREFECT_DATABASE_SUFFIX}"
+
+
 def sibling_prefect_url(planflow_url: str) -> str | None:
     """The asyncpg URL of Prefect's database beside planflow's PostgreSQL one; None for any other backend."""
     url = make_url(planflow_url)
     if url.get_backend_name() != "postgresql" or not url.database:
         return None
     tls = {"ssl": str(url.query["sslmode"])} if "sslmode" in url.query else {}  # asyncpg's name for libpq's
-    sibling = url.set(drivername="postgresql+asyncpg", database=f"{url.database}{PREFECT_DATABASE_SUFFIX}", query=tls)
+    sibling = url.set(drivername="postgresql+asyncpg", database=sibling_database_name(url.database), query=tls)
     return sibling.render_as_string(hide_password=False)
 
 

@@ -29,7 +29,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from models.db import Database, make_engine, upgrade  # noqa: E402
 from runtime.environment import reset_runtime  # noqa: E402
-from runtime.prefect_database import PREFECT_DATABASE_SUFFIX  # noqa: E402
+from runtime.prefect_database import sibling_database_name  # noqa: E402
 
 POSTGRES_ADMIN_URL = os.environ.get("PLANFLOW_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -67,7 +67,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _drop_with_prefect_sibling(name: str) -> None:
     """A test database and the one `planflow serve` made beside it for Prefect's runs, if any."""
-    for database in (name, f"{name}{PREFECT_DATABASE_SUFFIX}"):
+    for database in (name, sibling_database_name(name)):
         _admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
