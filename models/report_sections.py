@@ -4,17 +4,29 @@ period by unit, and the proposals to the upper level. Plain functions over the f
 
 from __future__ import annotations
 
-from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-_CLOSED = {"completed_on_time", "completed_late", "cancelled"}
-_DONE_ON_TIME = "completed_on_time"
+from models.report_sums import Listed
+
 TASKS_PER_UNIT = 10  # the next period's tasks named per unit; the rest counted
 MAX_LISTED = 15  # longer lists say how many more there are, the full list is in the Excel appendix
 
 
-def assessment(figures: dict[str, Any]) -> dict[str, list[str]]:
+@dataclass
+class WrittenFrom:
+    """The tasks the written sections name, each list in its order with how many there are in all (a national
+    report names fifteen of thousands): overdue tasks by due date, the next period's open tasks by unit (the
+    units with the most first), the tasks waiting on the upper level."""
+
+    overdue: Listed
+    next_period: list[tuple[str, Listed]]
+    waiting: Listed
+    next_label: str
+
+
+def assessment(figures: dict[str, Any], overdue: Listed) -> dict[str, list[str]]:
     """What went well, the shortcomings (each overdue task named with its days late) and their causes."""
     as_of = date.fromisoformat(figures["as_of"])
     strengths = [
@@ -27,63 +39,58 @@ def assessment(figures: dict[str, Any]) -> dict[str, list[str]]:
         for group in figures["by_section"]
         if group["completed_on_time"] and not group["overdue"] and not group.get("completed_late")
     ]
-    overdue = sorted(
-        (row for row in figures["tasks"] if row["category"] == "overdue" and row["due_date"]),
-        key=lambda row: row["due_date"],
-    )
     shortcomings = [
         f"Nhiệm vụ {row['number']} ({row['lead_agency']}) quá hạn {(as_of - date.fromisoformat(row['due_date'])).days}"
         f" ngày: {_short(row['description'])}"
-        for row in overdue
+        for row in overdue.rows
     ]
     causes = [
         f"{row['lead_agency']} (nhiệm vụ {row['number']}) giải trình: “{_short(row['explanation'], 300)}”"
         for row in figures["overdue"]
         if row.get("explanation")
     ]
-    if overdue and not causes:
+    if overdue.total and not causes:
         causes = ["Các cơ quan chưa nộp giải trình cho các nhiệm vụ quá hạn."]
-    return {"strengths": _capped(strengths), "shortcomings": _capped(shortcomings), "causes": _capped(causes)}
+    return {
+        "strengths": _capped(strengths),
+        "shortcomings": _capped(shortcomings, overdue.total),
+        "causes": _capped(causes),
+    }
 
 
-def next_period_tasks(figures: dict[str, Any], start: date, end: date) -> list[dict[str, Any]]:
+def next_period_tasks(units: list[tuple[str, Listed]]) -> list[dict[str, Any]]:
     """Open tasks falling due in the next period, by lead agency (the most tasks first)."""
-    by_unit: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in figures["tasks"]:
-        due = date.fromisoformat(row["due_date"]) if row["due_date"] else None
-        if row["category"] not in _CLOSED and due is not None and start <= due <= end:
-            by_unit[row["lead_agency"]].append(
-                {"number": row["number"], "description": row["description"], "due_date": row["due_date"]}
-            )
-    units = sorted(by_unit.items(), key=lambda item: (-len(item[1]), item[0]))
     return [
         {
             "agency": agency,
-            "tasks": sorted(tasks, key=lambda t: t["due_date"])[:TASKS_PER_UNIT],
-            "more": max(len(tasks) - TASKS_PER_UNIT, 0),
+            "tasks": [
+                {"number": t["number"], "description": t["description"], "due_date": t["due_date"]}
+                for t in tasks.rows[:TASKS_PER_UNIT]
+            ],
+            "more": max(tasks.total - TASKS_PER_UNIT, 0),
         }
         for agency, tasks in units[:MAX_LISTED]
     ]
 
 
-def proposals(figures: dict[str, Any]) -> list[str]:
+def proposals(waiting: Listed) -> list[str]:
     """What the upper level is asked for: the dates it has not yet set for the tasks waiting on it."""
-    waiting = [row for row in figures["tasks"] if row["category"] == "waiting_upstream"]
     return _capped(
         [
             f"Đề nghị cấp trên sớm có hướng dẫn và thời hạn cho nhiệm vụ {row['number']} "
             f"({row['deadline_text']}): {_short(row['description'])}"
-            for row in waiting
-        ]
+            for row in waiting.rows
+        ],
+        waiting.total,
     )
 
 
-def written_sections(figures: dict[str, Any], next_start: date, next_end: date, next_label: str) -> dict[str, Any]:
+def written_sections(figures: dict[str, Any], source: WrittenFrom) -> dict[str, Any]:
     """Everything the report writes after its tables, in one dict stored with the figures."""
     return {
-        "assessment": assessment(figures),
-        "next_period": {"label": next_label, "units": next_period_tasks(figures, next_start, next_end)},
-        "proposals": proposals(figures),
+        "assessment": assessment(figures, source.overdue),
+        "next_period": {"label": source.next_label, "units": next_period_tasks(source.next_period)},
+        "proposals": proposals(source.waiting),
     }
 
 
@@ -96,7 +103,9 @@ def _short(text: str | None, width: int = 160) -> str:
     return cut.rstrip(" ,;:") + "…"
 
 
-def _capped(lines: list[str]) -> list[str]:
-    if len(lines) <= MAX_LISTED:
-        return lines
-    return [*lines[:MAX_LISTED], f"… và {len(lines) - MAX_LISTED} nội dung khác (xem phụ lục Excel)."]
+def _capped(lines: list[str], total: int | None = None) -> list[str]:
+    """At most MAX_LISTED lines, then how many more there are (`total`: of which `lines` are the first)."""
+    total = len(lines) if total is None else total
+    if total <= MAX_LISTED:
+        return lines[:MAX_LISTED]
+    return [*lines[:MAX_LISTED], f"… và {total - MAX_LISTED} nội dung khác (xem phụ lục Excel)."]
