@@ -13,7 +13,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import partial
@@ -26,6 +26,7 @@ from sqlalchemy.engine import make_url
 
 from bench.batch import report_batch, use_database
 from bench.cli_step import cli_step_with_service
+from bench.fresh import in_fresh_process, reset_peak, rss_peak_mb
 from bench.generate import generate
 from bench.load import moves_under_load
 from bench.plan_files import read_large_plans
@@ -62,26 +63,21 @@ class Step:
     detail: dict[str, Any] = field(default_factory=dict)
 
 
-def _rss_peak_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def _reset_peak() -> None:
-    with suppress(OSError):
-        Path("/proc/self/clear_refs").write_text("5")
-
-
 def measure(name: str, action: Callable[[], Any], steps: list[Step]) -> Any:
     """Run one step, recording its wall time and peak memory."""
-    _reset_peak()
+    reset_peak()
     started = time.perf_counter()
     result = action()
     seconds = time.perf_counter() - started
-    steps.append(Step(name, round(seconds, 3), round(_rss_peak_mb(), 1), result if isinstance(result, dict) else {}))
+    steps.append(Step(name, round(seconds, 3), round(rss_peak_mb(), 1), result if isinstance(result, dict) else {}))
     return result
+
+
+def measure_fresh(name: str, function: Callable[..., tuple[dict[str, Any], Any]], steps: list[Step], *args: Any) -> Any:
+    """Run one step in a new process (see bench/fresh.py), recording its detail; returns what else it gave."""
+    seconds, peak_mb, (detail, value) = in_fresh_process(function, *args)
+    steps.append(Step(name, round(seconds, 3), round(peak_mb, 1), detail))
+    return value
 
 
 @contextmanager
@@ -138,14 +134,17 @@ def _organizations(database: Database) -> dict[str, Any]:
     }
 
 
-def _compile(database: Database, code: str, kept: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """A report's figures as the compile-report flow makes them (with its trend of three earlier quarters)."""
+def _compile(database_url: str, code: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A report's figures as the compile-report flow makes them (with its trend of three earlier quarters), in
+    a process of its own: the figures' detail and the figures."""
+    database = Database(database_url)
     with database.session() as session:
         figures = compile_figures(
             session, organization_code=code, period=parse_period("2026-Q2"), today=TODAY, history=3
         )
-    kept[code] = figures.to_dict()
-    return {"tasks": sum(figures.totals.values()), "overdue": figures.totals["overdue"], "rollup": figures.rollup}
+    database.dispose()
+    detail = {"tasks": sum(figures.totals.values()), "overdue": figures.totals["overdue"], "rollup": figures.rollup}
+    return detail, figures.to_dict()
 
 
 def _report_files(figures: dict[str, Any]) -> dict[str, Any]:
@@ -314,12 +313,11 @@ def run(
         measure("sweep floor (plain SQL)", lambda: sweep_floor(database, SWEEP_AT), steps)  # the rows it wrote
         measure("sweep (repeat: nothing new)", one_sweep, steps)
         organizations = _organizations(database)
-        kept: dict[str, dict[str, Any]] = {}
         for scope in ("ward", "province", "national"):
             code, ids = organizations[scope]
-            measure(f"report {scope}", partial(_compile, database, code, kept), steps)
+            figures = measure_fresh(f"report {scope}", _compile, steps, url, code)
             measure(f"report {scope} floor (plain SQL)", partial(report_floor, database, ids), steps)
-            measure(f"report {scope} files (Word, Excel, HTML)", partial(_report_files, kept.pop(code)), steps)
+            measure(f"report {scope} files (Word, Excel, HTML)", partial(_report_files, figures), steps)
         measure("transitions (domain)", lambda: _transitions(database, moves), steps)
         database.dispose()
         measure("transitions (Prefect flow runs)", lambda: _flow_transitions(url, flow_runs), steps)
