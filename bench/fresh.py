@@ -25,15 +25,20 @@ def reset_peak() -> None:
         Path("/proc/self/clear_refs").write_text("5")
 
 
-def in_fresh_process(function: Callable[..., Any], *args: Any) -> tuple[float, float, Any]:
+def in_fresh_process(
+    function: Callable[..., Any], *args: Any, warm_up: Callable[..., Any] | None = None
+) -> tuple[float, float, Any]:
     """`function(*args)` in a new process (spawned, so nothing is inherited): seconds, peak MB and its value.
-    The peak counts the process's imports as well, as a worker's would."""
+    `warm_up(*args[:1])` runs first, untimed; the peak counts the process's imports and the warm-up as well, as
+    a worker's would."""
     with multiprocessing.get_context("spawn").Pool(1) as pool:
-        return pool.apply(_timed, (function, *args))
+        return pool.apply(_timed, (function, warm_up, *args))
 
 
-def _timed(function: Callable[..., Any], *args: Any) -> tuple[float, float, Any]:
+def _timed(function: Callable[..., Any], warm_up: Callable[..., Any] | None, *args: Any) -> tuple[float, float, Any]:
     reset_peak()
+    if warm_up is not None:
+        warm_up(*args[:1])
     started = time.perf_counter()
     value = function(*args)
     return time.perf_counter() - started, rss_peak_mb(), value
