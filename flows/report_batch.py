@@ -8,23 +8,14 @@ from __future__ import annotations
 from typing import Any, cast
 from uuid import UUID
 
-from prefect import flow, get_run_logger, task, unmapped
+from prefect import flow, get_run_logger, unmapped
 from prefect.artifacts import create_progress_artifact, update_progress_artifact
-from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
-from flows.reports import compile_and_store
-from models.report_store import already_reported, organizations_with_plans
-from runtime.environment import get_database
 from runtime.prefect_run import label_current_run
 from runtime.settings import get_settings
-
-
-@task(name="compile-organization-report", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
-def compile_organization_report(organization: str, period: str) -> dict[str, Any]:
-    """One organization's report: figures, files and the stored record with its message, in that order."""
-    return compile_and_store(organization, period)
+from tasks.reports import compile_organization_report, reports_to_compile
 
 
 def task_runner(workers: int) -> TaskRunner[Any]:
@@ -43,9 +34,7 @@ def compile_period_reports(
 ) -> dict[str, Any]:
     """Compile the period's report of every organization with a plan (or those named) that has none yet."""
     label_current_run(f"reports {period}", [f"period:{period}", "step:report"])
-    with get_database().session() as session:
-        codes = organizations or organizations_with_plans(session)
-        done = set() if recompile else already_reported(session, period)
+    codes, done = reports_to_compile(period, organizations, recompile)
     todo = [code for code in codes if code not in done]
     logger = get_run_logger()
     logger.info("%s: %d organizations, %d already compiled, %d to compile", period, len(codes), len(done), len(todo))
