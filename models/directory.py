@@ -19,6 +19,7 @@ from models.audit import record_event
 from models.errors import InvalidInputError, NotFoundError
 from models.org import Agency, AgencyKind, Organization, Person
 from models.plan import PlanTask
+from models.recipients import is_leader_in_charge
 from models.workflow import Role
 
 
@@ -171,7 +172,7 @@ def roles_of(person: Person, task: PlanTask, organization_id: int) -> set[Role]:
         roles.add(Role.LEAD)
     if own is not None and any(covers(c.agency, own) for c in task.coordinators):
         roles.add(Role.COORDINATOR)
-    if person.title and agency_key(person.title) in {agency_key(leader.title) for leader in task.leaders}:
+    if is_leader_in_charge(person, task):
         roles.add(Role.LEADER)
     if person.standing_committee:
         roles.add(Role.STANDING_COMMITTEE)
@@ -216,10 +217,3 @@ def system_people(session: Session, organization_ids: set[int]) -> dict[int, Per
             found[org_id] = person
         session.flush()
     return found
-
-
-def agency_head(session: Session, agency: Agency | None) -> Person | None:
-    """The head of an agency (who answers for a rejected explanation), if the directory names one."""
-    if agency is None:
-        return None
-    return session.scalars(select(Person).where(Person.agency_id == agency.id, Person.is_agency_head.is_(True))).first()

@@ -45,10 +45,18 @@ from models.calendar import VIETNAM, add_working_days, is_working_day
 from models.db import insert_new_only
 from models.deadlines import DeadlineKind
 from models.escalation_policy import EscalationPolicy, policies_for
-from models.org import Agency, AgencyKind, Organization, Person, agency_members
+from models.org import Agency, Organization, Person, agency_members
 from models.outbox import Notification
 from models.period import parse_period, period_containing
 from models.plan import Plan, PlanTask, PlanTaskLeader
+from models.recipients import (
+    RecipientGroup,
+    holds_leader_title,
+    is_head_of,
+    is_secretariat,
+    is_standing_committee,
+    leader_known,
+)
 from models.records import ProgressReport
 from models.workflow import TaskStatus
 
@@ -454,7 +462,7 @@ def queue_sweep_notifications(session: Session, sweep_id: str, now: datetime, sc
     return queued
 
 
-def _fired(sweep_id: str, scope: Any, group: str, agency_id: Any, person_id: Any) -> Select[Any]:
+def _fired(sweep_id: str, scope: Any, group: RecipientGroup, agency_id: Any, person_id: Any) -> Select[Any]:
     return (
         select(
             Escalation.id.label("escalation_id"),
@@ -465,7 +473,7 @@ def _fired(sweep_id: str, scope: Any, group: str, agency_id: Any, person_id: Any
         )
         .join(PlanTask, Escalation.task_id == PlanTask.id)
         .join(Plan, PlanTask.plan_id == Plan.id)
-        .where(Escalation.sweep_id == sweep_id, scope, Escalation.recipients.contains(f",{group},"))
+        .where(Escalation.sweep_id == sweep_id, scope, Escalation.recipients.contains(f",{group.value},"))
     )
 
 
@@ -478,34 +486,30 @@ def _recipients(sweep_id: str, scope: Any) -> list[tuple[str, Select[Any]]]:
     lead_unit = func.coalesce(member, PlanTask.lead_agency_id)
     lead_members = agency_members.c.group_id == PlanTask.lead_agency_id
     lead = (
-        _fired(sweep_id, scope, "lead_agency", lead_unit, none)
+        _fired(sweep_id, scope, RecipientGroup.LEAD_AGENCY, lead_unit, none)
         .outerjoin(agency_members, lead_members)
         .where(PlanTask.lead_agency_id.is_not(None))
     )
     head = (
-        _fired(sweep_id, scope, "lead_agency_head", none, Person.id)
+        _fired(sweep_id, scope, RecipientGroup.LEAD_AGENCY_HEAD, none, Person.id)
         .outerjoin(agency_members, lead_members)
-        .join(Person, and_(Person.agency_id == lead_unit, Person.is_agency_head.is_(True)))
+        .join(Person, is_head_of(lead_unit))
     )
     leaders = (
-        _fired(sweep_id, scope, "leaders_in_charge", none, Person.id)
+        _fired(sweep_id, scope, RecipientGroup.LEADERS_IN_CHARGE, none, Person.id)
         .join(PlanTaskLeader, PlanTaskLeader.task_id == PlanTask.id)
-        .join(
-            Person, and_(Person.title_key == PlanTaskLeader.title_key, Person.organization_id == Plan.organization_id)
-        )
+        .join(Person, holds_leader_title(Plan.organization_id))
     )
-    leader_known = exists().where(
-        PlanTaskLeader.task_id == PlanTask.id,
-        exists().where(Person.title_key == PlanTaskLeader.title_key, Person.organization_id == Plan.organization_id),
-    )
-    standing_join = and_(Person.organization_id == Plan.organization_id, Person.standing_committee.is_(True))
+    standing_join = is_standing_committee(Plan.organization_id)
     # No leader in charge named (or none in the directory): the Standing Committee decides instead.
     leaderless = (
-        _fired(sweep_id, scope, "leaders_in_charge", none, Person.id).join(Person, standing_join).where(~leader_known)
+        _fired(sweep_id, scope, RecipientGroup.LEADERS_IN_CHARGE, none, Person.id)
+        .join(Person, standing_join)
+        .where(~leader_known(PlanTask.id, Plan.organization_id))
     )
-    standing = _fired(sweep_id, scope, "standing_committee", none, Person.id).join(Person, standing_join)
-    office = _fired(sweep_id, scope, "secretariat", Agency.id, none).join(
-        Agency, and_(Agency.organization_id == Plan.organization_id, Agency.kind == AgencyKind.SECRETARIAT.value)
+    standing = _fired(sweep_id, scope, RecipientGroup.STANDING_COMMITTEE, none, Person.id).join(Person, standing_join)
+    office = _fired(sweep_id, scope, RecipientGroup.SECRETARIAT, Agency.id, none).join(
+        Agency, is_secretariat(Plan.organization_id)
     )
     return [
         ("agency", lead),

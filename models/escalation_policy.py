@@ -17,10 +17,11 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, JsonDoc, Timestamped
 from models.errors import InvalidInputError
+from models.recipients import RecipientGroup
 from models.safe_yaml import UnsafeYamlError, load_plain_yaml
 
 DEFAULT_POLICY_FILE = Path(__file__).resolve().parents[1] / "planflow" / "policies" / "default.yaml"
-RECIPIENT_GROUPS = ("lead_agency", "lead_agency_head", "leaders_in_charge", "standing_committee", "secretariat")
+RECIPIENT_GROUPS = tuple(group.value for group in RecipientGroup)
 
 
 class PolicyError(InvalidInputError):

@@ -28,6 +28,7 @@ from models.errors import PlanflowError
 from models.lifecycle_notify import queue_move_notifications
 from models.lifecycle_steps import STEPS, InvalidMoveError, StepContext
 from models.plan import Plan, PlanTask, PlanTaskCoordinator
+from models.recipients import heads_of_agencies
 from models.workflow import (
     ACTION_LABELS_VI,
     ROLE_LABELS_VI,
@@ -412,12 +413,7 @@ def request_explanations_in_bulk(session: Session, requests: list[dict[str, Any]
         ],
     )
     heads = dict(
-        session.execute(
-            select(Person.agency_id, Person.id).where(
-                Person.agency_id.in_({r["lead_agency_id"] for r in todo if r["lead_agency_id"]}),
-                Person.is_agency_head.is_(True),
-            )
-        )
+        session.execute(heads_of_agencies({r["lead_agency_id"] for r in todo if r["lead_agency_id"]}, Person.id))
         .tuples()
         .all()
     )

@@ -8,20 +8,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.agency_groups import recipients_of
-from models.agency_names import agency_key
-from models.directory import agency_head
-from models.org import Agency, AgencyKind, Person
 from models.outbox import queue_notification
 from models.plan import PlanTask
+from models.recipients import RecipientGroup, heads_of, lead_units, leaders_in_charge, secretariat_of
 from models.records import CoordinationRequest
 from models.workflow import Action
 
-LEAD = "lead_agency"
-LEAD_HEAD = "lead_agency_head"
-SECRETARIAT = "secretariat"
-LEADERS = "leaders_in_charge"
-REQUESTED = "requested_coordinators"
+LEAD = RecipientGroup.LEAD_AGENCY.value
+LEAD_HEAD = RecipientGroup.LEAD_AGENCY_HEAD.value
+SECRETARIAT = RecipientGroup.SECRETARIAT.value
+LEADERS = RecipientGroup.LEADERS_IN_CHARGE.value
+REQUESTED = "requested_coordinators"  # the agencies a coordination request names (moves only)
 
 # action → (template, recipients)
 NOTIFY: dict[Action, tuple[str, tuple[str, ...]]] = {
@@ -57,56 +54,28 @@ class Recipient:
         return f"agency:{self.agency_id}" if self.agency_id is not None else f"person:{self.person_id}"
 
 
-def secretariat_of(session: Session, organization_id: int) -> Agency | None:
-    """The organization's Văn phòng (the first agency of kind secretariat)."""
-    return session.scalars(
-        select(Agency)
-        .where(Agency.organization_id == organization_id, Agency.kind == AgencyKind.SECRETARIAT.value)
-        .order_by(Agency.id)
-    ).first()
-
-
 def _recipients(session: Session, task: PlanTask, organization_id: int, who: str, moved_at: Any) -> list[Recipient]:
     if who == LEAD:
-        return [Recipient(agency_id=unit.id) for unit in _units(task.lead_agency)]
+        return [Recipient(agency_id=unit.id) for unit in lead_units(task.lead_agency)]
     if who == LEAD_HEAD:
-        heads = [agency_head(session, unit) for unit in _units(task.lead_agency)]
-        return [Recipient(person_id=head.id) for head in heads if head is not None]
+        return [Recipient(person_id=head.id) for head in heads_of(session, task.lead_agency)]
     if who == SECRETARIAT:
         office = secretariat_of(session, organization_id)
         return [Recipient(agency_id=office.id)] if office else []
     if who == LEADERS:
-        titles = {agency_key(leader.title) for leader in task.leaders}
-        people = session.scalars(select(Person).where(Person.organization_id == organization_id))
-        found = [Recipient(person_id=p.id) for p in people if p.title and agency_key(p.title) in titles]
-        if found:
-            return found
-        return [
-            Recipient(person_id=p.id)
-            for p in session.scalars(
-                select(Person).where(Person.organization_id == organization_id, Person.standing_committee.is_(True))
-            )
-        ]
+        return [Recipient(person_id=p.id) for p in leaders_in_charge(session, task, organization_id)]
     if who == REQUESTED:
         requests = session.scalars(  # the agencies asked by this move
             select(CoordinationRequest).where(
                 CoordinationRequest.task_id == task.id, CoordinationRequest.requested_at == moved_at
             )
         )
-        lead = {unit.id for unit in _units(task.lead_agency)}  # a group may hold the lead itself: not asked
+        lead = {unit.id for unit in lead_units(task.lead_agency)}  # a group may hold the lead itself: not asked
         return sorted(
-            {Recipient(agency_id=unit.id) for r in requests for unit in _units(r.agency) if unit.id not in lead},
+            {Recipient(agency_id=unit.id) for r in requests for unit in lead_units(r.agency) if unit.id not in lead},
             key=lambda r: r.key,
         )
     raise ValueError(f"unknown recipient group {who}")
-
-
-def _units(agency: Agency | None) -> list[Agency]:
-    """The units that hear of what is addressed to an agency; a group nobody resolved is kept, so its message
-    fails as undeliverable and the secretariat sees it, instead of vanishing."""
-    if agency is None:
-        return []
-    return recipients_of(agency) or [agency]
 
 
 def queue_move_notifications(

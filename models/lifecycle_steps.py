@@ -18,11 +18,11 @@ from models.agency_groups import covers, is_unresolved
 from models.agency_names import agency_key
 from models.calendar import VIETNAM, OutOfHorizonError, within_horizon
 from models.deadlines import DeadlineKind
-from models.directory import agency_head
 from models.errors import PlanflowError, ReportError
 from models.org import Agency, Person
 from models.period import parse_period
 from models.plan import PlanTask, PlanTaskCoordinator
+from models.recipients import head_of
 from models.records import (
     CoordinationInput,
     CoordinationRequest,
@@ -367,7 +367,7 @@ def _decide_explanation(decision: str) -> Callable[[StepContext], None]:
             explanation.new_due_date = ctx.due()
             _change_deadline(ctx, ctx.due(), "explanation", explanation.decision_note or "")
         else:
-            head = agency_head(ctx.session, ctx.task.lead_agency)
+            head = head_of(ctx.session, ctx.task.lead_agency)
             explanation.agency_head_name = head.full_name if head else None
 
     return apply

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.org import Organization, Person
+from models.org import Organization
+from models.recipients import standing_committee
 
 SIGNER_TITLES = ("Phó Bí thư Thường trực", "Bí thư", "Phó Bí thư")
 
 
 def signer(session: Session, organization: Organization) -> tuple[str, str]:
     """(title, name) of the Standing Committee member who signs: the Standing Deputy Secretary first."""
-    people = list(
-        session.scalars(
-            select(Person).where(Person.organization_id == organization.id, Person.standing_committee.is_(True))
-        )
-    )
+    people = standing_committee(session, organization.id)
     for prefix in SIGNER_TITLES:
         for person in people:
             if person.title and person.title.startswith(prefix):

@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from models.lifecycle_notify import secretariat_of
-from models.org import Organization, Person
+from models.org import Organization
 from models.outbox import queue_notification
 from models.plan import Plan
+from models.recipients import report_readers
 from models.reporting import StoredReport
 
 
@@ -36,14 +36,9 @@ def store_report(session: Session, figures: dict[str, Any], files: list[str], no
         "totals": figures["totals"],
         "actor": "Văn phòng",
     }
-    office = secretariat_of(session, org.id)
+    office, standing = report_readers(session, org)
     targets: list[tuple[str, int | None, int | None]] = [("agency", office.id if office else None, None)]
-    targets += [
-        ("person", None, p.id)
-        for p in session.scalars(
-            select(Person).where(Person.organization_id == org.id, Person.standing_committee.is_(True))
-        )
-    ]
+    targets += [("person", None, p.id) for p in standing]
     queued = 0
     for kind, agency_id, person_id in targets:
         if agency_id is None and person_id is None:

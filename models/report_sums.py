@@ -14,6 +14,7 @@ from sqlalchemy.sql.expression import ColumnElement
 
 from models.org import Agency, Person
 from models.plan import Plan, PlanSection, PlanTask, PlanTaskLeader
+from models.recipients import heads_of_agencies
 from models.records import Explanation, ExplanationDecision, Submission, SubmissionDecision
 from models.report_standing import CATEGORIES, CATEGORY_LABELS, Standing
 
@@ -380,9 +381,7 @@ def accountability(connection: Connection, table: Table, names: Any, at: Standin
             "missing_progress": int(missing),
             "explanations_rejected": 0,
         }
-    heads = select(Person.agency_id, Person.full_name).where(
-        Person.is_agency_head.is_(True), Person.agency_id.in_(select(table.c.lead_agency_id).where(counted_tasks))
-    )
+    heads = heads_of_agencies(select(table.c.lead_agency_id).where(counted_tasks), Person.full_name)
     for agency_id, full_name in connection.execute(heads):
         entries[agency_id]["head"] = full_name
     in_period = (at.period_from, at.period_to)

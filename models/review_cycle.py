@@ -25,6 +25,7 @@ from models.org import Agency, Organization
 from models.outbox import Notification, queue_notification
 from models.period import parse_period
 from models.plan import Plan, PlanTask
+from models.recipients import lead_units
 from models.records import ProgressReport, Submission
 from models.report_store import organizations_with_plans
 
@@ -139,13 +140,13 @@ def start_cycle(
         )
         for agency_id in agencies:
             session.add(ReviewRequest(cycle_id=cycle.id, agency_id=agency_id))
-            queue_notification(
+            _tell(
                 session,
-                key=f"cycle:{cycle.id}:asked:agency:{agency_id}",
-                template="progress_update_requested",
-                queued_at=now,
-                agency_id=agency_id,
-                context={"actor": actor, "period": period, "due_date": due.isoformat()},
+                session.get_one(Agency, agency_id),
+                f"cycle:{cycle.id}:asked",
+                "progress_update_requested",
+                now,
+                {"actor": actor, "period": period, "due_date": due.isoformat()},
             )
         record_event(
             session,
@@ -226,23 +227,34 @@ def remind_and_close(session: Session, *, as_of: date, now: datetime) -> tuple[i
         waiting = session.scalars(
             select(ReviewRequest).where(ReviewRequest.cycle_id == cycle.id, ReviewRequest.answered_at.is_(None))
         )
+        context = {
+            "actor": "Văn phòng",
+            "period": cycle.period,
+            "due_date": cycle.due_date.isoformat(),
+            "working_days": rung,
+        }
         for request in waiting:
-            later = [n for n in REMINDERS_BEFORE if n <= rung]
-            keys = [f"cycle:{cycle.id}:before:{n}:agency:{request.agency_id}" for n in later]
-            already = session.scalar(select(exists().where(Notification.idempotency_key.in_(keys))))
-            if already:
-                continue
-            reminded += queue_notification(
-                session,
-                key=f"cycle:{cycle.id}:before:{rung}:agency:{request.agency_id}",
-                template="progress_update_reminder",
-                queued_at=now,
-                agency_id=request.agency_id,
-                context={
-                    "actor": "Văn phòng",
-                    "period": cycle.period,
-                    "due_date": cycle.due_date.isoformat(),
-                    "working_days": rung,
-                },
-            )
+            for unit in lead_units(session.get_one(Agency, request.agency_id)):  # as every message to an agency
+                keys = [f"cycle:{cycle.id}:before:{n}:agency:{unit.id}" for n in REMINDERS_BEFORE if n <= rung]
+                if session.scalar(select(exists().where(Notification.idempotency_key.in_(keys)))):
+                    continue
+                reminded += queue_notification(
+                    session,
+                    key=f"cycle:{cycle.id}:before:{rung}:agency:{unit.id}",
+                    template="progress_update_reminder",
+                    queued_at=now,
+                    agency_id=unit.id,
+                    context=context,
+                )
     return reminded, closed
+
+
+def _tell(session: Session, agency: Agency, key: str, template: str, now: datetime, context: dict[str, Any]) -> int:
+    """A message addressed to a lead agency, as every sender addresses one: to each of its units (a group's
+    members), once each."""
+    return sum(
+        queue_notification(
+            session, key=f"{key}:agency:{unit.id}", template=template, queued_at=now, agency_id=unit.id, context=context
+        )
+        for unit in lead_units(agency)
+    )

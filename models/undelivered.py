@@ -91,7 +91,7 @@ def queue_undelivered_digests(session: Session, *, day: date, now: datetime) -> 
     Marks those failures as told in the same transaction, so a re-run of the day queues nothing twice and
     tomorrow's digest holds only what failed since.
     """
-    from models.lifecycle_notify import secretariat_of
+    from models.recipients import secretariat_of
 
     agency, person = aliased(Agency), aliased(Person)
     owner = func.coalesce(agency.organization_id, person.organization_id)

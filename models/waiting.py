@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from models.agency_names import agency_key
 from models.deadlines import DeadlineKind
-from models.lifecycle_notify import secretariat_of
 from models.org import Agency, agency_members
 from models.plan import PlanTask
+from models.recipients import secretariat_of
 from models.records import CoordinationRequest, ExtensionRequest
 from models.workflow import TaskStatus
 

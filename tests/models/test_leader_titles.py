@@ -29,3 +29,41 @@ def test_a_leader_typed_in_another_case_is_escalated_to(database: Database) -> N
             )
         ).all()
     assert heard
+
+
+def test_the_same_leader_hears_of_moves_holds_the_role_and_receives_reports(database: Database) -> None:
+    """Task 56's leader in charge is the Standing Deputy Secretary alone: typed in another case, the deputy (and
+    not the whole Standing Committee, the fallback when no leader is known) hears of the extension request, holds
+    the leader's role on the task, and is among a report's readers with the Văn phòng."""
+    from models.directory import roles_of
+    from models.lifecycle import MoveRequest, apply_move, load_task
+    from models.org import Organization
+    from models.recipients import leaders_in_charge, report_readers
+    from models.workflow import Action, Role
+    from tests.models.test_escalation import at
+
+    seed(database)
+    with database.transaction() as session:
+        deputy = session.scalars(select(Person).where(Person.email == "pbttt@vinhtuy.example")).one()
+        deputy.title = "  phó bí thư thường trực  đảng uỷ "
+        deputy_id = deputy.id
+    office = "vanthu@vinhtuy.example"
+    with database.transaction() as session:
+        apply_move(session, MoveRequest(VT, "56", Action.ASSIGN, office), now=at(date(2026, 3, 2), 9))
+        request = {"new_due_date": "2026-07-31", "reason": "Chờ số liệu quý II"}
+        apply_move(session, MoveRequest(VT, "56", Action.REQUEST_EXTENSION, office, request), now=at(date(2026, 3, 3)))
+    with database.session() as session:
+        heard = set(
+            session.scalars(
+                select(Notification.recipient_person_id).where(Notification.template == "extension_requested")
+            )
+        )
+        task, plan = load_task(session, VT, "56")
+        deputy = session.get_one(Person, deputy_id)
+        organization = session.get_one(Organization, plan.organization_id)
+        assert heard == {deputy_id}
+        assert [p.id for p in leaders_in_charge(session, task, plan.organization_id)] == [deputy_id]
+        assert Role.LEADER in roles_of(deputy, task, plan.organization_id)
+        secretariat, standing = report_readers(session, organization)
+        assert secretariat is not None and secretariat.name == "Văn phòng Đảng ủy"
+        assert deputy_id in {p.id for p in standing}
