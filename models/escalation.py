@@ -89,7 +89,7 @@ class Escalation(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("plan_tasks.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # reminder | overdue | progress_due | progress_missing | upstream
+    kind: Mapped[str] = mapped_column(String(20))  # an EscalationKind
     rung: Mapped[str] = mapped_column(String(40))
     deadline: Mapped[date] = mapped_column(Date)
     fire_date: Mapped[date] = mapped_column(Date)
@@ -116,11 +116,11 @@ class SweepRun(Base):
 log = logging.getLogger(__name__)
 
 TEMPLATES = {
-    "reminder": "deadline_reminder",
-    "overdue": "deadline_overdue",
-    "progress_due": "progress_due",
-    "progress_missing": "progress_missing",
-    "upstream": "upstream_check",
+    EscalationKind.REMINDER.value: "deadline_reminder",
+    EscalationKind.OVERDUE.value: "deadline_overdue",
+    EscalationKind.PROGRESS_DUE.value: "progress_due",
+    EscalationKind.PROGRESS_MISSING.value: "progress_missing",
+    EscalationKind.UPSTREAM.value: "upstream_check",
 }
 
 
@@ -141,12 +141,12 @@ class SweepResult:
         return {
             "as_of": self.as_of.isoformat(),
             "working_day": self.working_day,
-            "reminders": self.counts.get("reminder", 0),
-            "escalations": self.counts.get("overdue", 0),
+            "reminders": self.counts.get(EscalationKind.REMINDER.value, 0),
+            "escalations": self.counts.get(EscalationKind.OVERDUE.value, 0),
             "explanation_requests": self.explanation_requests,
-            "progress_reminders": self.counts.get("progress_due", 0),
-            "progress_missing": self.counts.get("progress_missing", 0),
-            "upstream_checks": self.counts.get("upstream", 0),
+            "progress_reminders": self.counts.get(EscalationKind.PROGRESS_DUE.value, 0),
+            "progress_missing": self.counts.get(EscalationKind.PROGRESS_MISSING.value, 0),
+            "upstream_checks": self.counts.get(EscalationKind.UPSTREAM.value, 0),
             "notifications": self.notifications,
             "failures": self.failures,
         }
@@ -287,12 +287,12 @@ def reminder_rung(policy: EscalationPolicy, due: date, as_of: date) -> _Rung | N
         return None
     n = min(ready)  # the latest reminder now due; earlier ones missed are not sent
     return _Rung(
-        "reminder",
+        EscalationKind.REMINDER.value,
         f"before:{n}",
         due,
         add_working_days(due, -n),
         n,
-        ("lead_agency",),
+        (RecipientGroup.LEAD_AGENCY.value,),
         tuple(f"before:{m}" for m in policy.reminders_before if m <= n),
     )
 
@@ -304,7 +304,7 @@ def overdue_rung(policy: EscalationPolicy, due: date, as_of: date) -> _Rung | No
         return None
     rung = max(ready, key=lambda r: r.after)  # the highest rung now due
     return _Rung(
-        "overdue",
+        EscalationKind.OVERDUE.value,
         f"after:{rung.after}",
         due,
         add_working_days(due, rung.after),
@@ -343,10 +343,17 @@ def _monthly_rungs(session: Session, policy: EscalationPolicy, scope: Any, as_of
             rungs.append(
                 (
                     and_(with_rule, _no_progress_report(period), PlanTask.assigned_at.is_not(None)),
-                    _Rung("progress_due", f"progress:{period}", due, fire, policy.progress_reminder_before,
-                          ("lead_agency",), (f"progress:{period}",)),
+                    _Rung(
+                        EscalationKind.PROGRESS_DUE.value,
+                        f"progress:{period}",
+                        due,
+                        fire,
+                        policy.progress_reminder_before,
+                        (RecipientGroup.LEAD_AGENCY.value,),
+                        (f"progress:{period}",),
+                    ),
                 )
-            )  # fmt: skip
+            )
         previous = (as_of.replace(day=1) - timedelta(days=1)) if as_of <= due else as_of
         last_period = f"{previous.year}-{previous.month:02d}"
         last_due = _monthly_day(rule, previous.year, previous.month)
@@ -355,10 +362,17 @@ def _monthly_rungs(session: Session, policy: EscalationPolicy, scope: Any, as_of
             rungs.append(
                 (
                     and_(with_rule, _no_progress_report(last_period), in_time),
-                    _Rung("progress_missing", f"missing:{last_period}", last_due, add_working_days(last_due, 1), 1,
-                          ("lead_agency",), (f"missing:{last_period}",)),
+                    _Rung(
+                        EscalationKind.PROGRESS_MISSING.value,
+                        f"missing:{last_period}",
+                        last_due,
+                        add_working_days(last_due, 1),
+                        1,
+                        (RecipientGroup.LEAD_AGENCY.value,),
+                        (f"missing:{last_period}",),
+                    ),
                 )
-            )  # fmt: skip
+            )
     return rungs
 
 
@@ -378,12 +392,12 @@ def _period_rungs(policy: EscalationPolicy, as_of: date) -> list[tuple[Any, _Run
             (
                 and_(recurring, no_report, PlanTask.assigned_at.is_not(None)),
                 _Rung(
-                    "progress_due",
+                    EscalationKind.PROGRESS_DUE.value,
                     f"progress:{period}",
                     end,
                     fire,
                     policy.progress_reminder_before,
-                    ("lead_agency",),
+                    (RecipientGroup.LEAD_AGENCY.value,),
                     (f"progress:{period}",),
                 ),
             )
@@ -395,12 +409,12 @@ def _period_rungs(policy: EscalationPolicy, as_of: date) -> list[tuple[Any, _Run
         (
             and_(recurring, _no_progress_report(last), assigned_in_time),
             _Rung(
-                "progress_missing",
+                EscalationKind.PROGRESS_MISSING.value,
                 f"missing:{last}",
                 last_end,
                 add_working_days(last_end, 1),
                 1,
-                ("lead_agency",),
+                (RecipientGroup.LEAD_AGENCY.value,),
                 (f"missing:{last}",),
             ),
         )
@@ -408,7 +422,18 @@ def _period_rungs(policy: EscalationPolicy, as_of: date) -> list[tuple[Any, _Run
     if policy.upstream_check:
         waiting = and_(PlanTask.deadline_kind == DeadlineKind.UPSTREAM.value, PlanTask.due_date.is_(None))
         rungs.append(
-            (waiting, _Rung("upstream", f"upstream:{period}", end, start, 0, ("secretariat",), (f"upstream:{period}",)))
+            (
+                waiting,
+                _Rung(
+                    EscalationKind.UPSTREAM.value,
+                    f"upstream:{period}",
+                    end,
+                    start,
+                    0,
+                    (RecipientGroup.SECRETARIAT.value,),
+                    (f"upstream:{period}",),
+                ),
+            )
         )
     return rungs
 

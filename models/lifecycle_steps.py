@@ -28,9 +28,12 @@ from models.records import (
     CoordinationRequest,
     DeadlineChange,
     Explanation,
+    ExplanationDecision,
+    ExtensionDecision,
     ExtensionRequest,
     ProgressReport,
     Submission,
+    SubmissionDecision,
 )
 from models.workflow import Action, TaskStatus
 
@@ -281,7 +284,7 @@ def _review(decision: str) -> Callable[[StepContext], None]:
         submission.review_comment = str(ctx.payload.get("comment") or "") or None
         submission.reviewed_by_id = ctx.actor.id
         submission.reviewed_at = ctx.now
-        if decision == "approved":
+        if decision == SubmissionDecision.APPROVED.value:
             ctx.task.completed_at = ctx.now
 
     return apply
@@ -363,7 +366,7 @@ def _decide_explanation(decision: str) -> Callable[[StepContext], None]:
         explanation.decision_note = str(ctx.payload.get("comment") or "") or None
         explanation.decided_by_id = ctx.actor.id
         explanation.decided_at = ctx.now
-        if decision == "accepted":
+        if decision == ExplanationDecision.ACCEPTED.value:
             explanation.new_due_date = ctx.due()
             _change_deadline(ctx, ctx.due(), "explanation", explanation.decision_note or "")
         else:
@@ -422,7 +425,7 @@ def _decide_extension(decision: str) -> Callable[[StepContext], None]:
         request.decision_note = str(ctx.payload.get("comment") or "") or None
         request.decided_by_id = ctx.actor.id
         request.decided_at = ctx.now
-        if decision == "granted":
+        if decision == ExtensionDecision.GRANTED.value:
             _change_deadline(ctx, request.requested_due_date, "extension", request.reason)
 
     return apply
@@ -510,15 +513,15 @@ STEPS: dict[Action, Step] = {
     Action.GIVE_INPUT: Step(_check_give_input, _apply_give_input),
     Action.SUBMIT: Step(_check_submit, _apply_submit),
     Action.SUBMIT_PROGRESS: Step(_check_progress, _apply_progress),
-    Action.APPROVE: Step(_check_approve, _review("approved")),
-    Action.RETURN: Step(_check_return, _review("returned")),
+    Action.APPROVE: Step(_check_approve, _review(SubmissionDecision.APPROVED.value)),
+    Action.RETURN: Step(_check_return, _review(SubmissionDecision.RETURNED.value)),
     Action.REQUEST_EXPLANATION: Step(_check_request_explanation, _apply_request_explanation),
     Action.SUBMIT_EXPLANATION: Step(_check_submit_explanation, _apply_submit_explanation),
-    Action.ACCEPT_EXPLANATION: Step(_check_accept, _decide_explanation("accepted")),
-    Action.REJECT_EXPLANATION: Step(_check_reject, _decide_explanation("rejected")),
+    Action.ACCEPT_EXPLANATION: Step(_check_accept, _decide_explanation(ExplanationDecision.ACCEPTED.value)),
+    Action.REJECT_EXPLANATION: Step(_check_reject, _decide_explanation(ExplanationDecision.REJECTED.value)),
     Action.REQUEST_EXTENSION: Step(_check_request_extension, _apply_request_extension),
-    Action.GRANT_EXTENSION: Step(_check_grant_extension, _decide_extension("granted")),
-    Action.REFUSE_EXTENSION: Step(_check_pending_extension, _decide_extension("refused")),
+    Action.GRANT_EXTENSION: Step(_check_grant_extension, _decide_extension(ExtensionDecision.GRANTED.value)),
+    Action.REFUSE_EXTENSION: Step(_check_pending_extension, _decide_extension(ExtensionDecision.REFUSED.value)),
     Action.SET_DEADLINE: Step(_check_set_deadline, _apply_set_deadline),
     Action.CANCEL: Step(_check_cancel, _nothing),
 }
