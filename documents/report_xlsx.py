@@ -105,10 +105,16 @@ def _appendix_sheet(sheet: Any, tasks: Iterable[Any], overdue: list[dict[str, An
 def write_task_list_xlsx(tasks: Iterable[Any], path: Path) -> int:
     """The full task list of a report (a roll-up's, which its report leaves out) as one streamed sheet: rows are
     written as they come, so 190,000 tasks never sit in memory as cells; returns how many rows."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Nhiệm vụ")
-    count = _appendix_sheet(sheet, tasks, [])
-    workbook.save(path)
+    with path.open("wb") as target:  # a path that cannot be written is refused before the first row is read
+        try:
+            workbook = Workbook(write_only=True)
+            sheet = workbook.create_sheet("Nhiệm vụ")
+            count = _appendix_sheet(sheet, tasks, [])
+            workbook.save(target)
+        except BaseException:
+            target.close()
+            path.unlink(missing_ok=True)  # no half-written file left where the export was asked for
+            raise
     return count
 
 

@@ -182,10 +182,13 @@ def compile_figures(
 
 def task_rows(session: Session, *, organization_code: str, period: Period, today: date) -> Iterator[dict[str, Any]]:
     """Every task of an organization and those under it as it stood at the period's end, streamed (the full
-    task list a roll-up leaves out, for the Excel export)."""
+    task list a roll-up leaves out, for the Excel export). An unknown organization, or one without a plan, is
+    refused here, before anything is written."""
     root, organizations = organizations_under(session, organization_code)
-    scope = _Scope(session, root, organizations)
-    at = Standing.of(period, today)
+    return _streamed(session, _Scope(session, root, organizations), Standing.of(period, today))
+
+
+def _streamed(session: Session, scope: _Scope, at: Standing) -> Iterator[dict[str, Any]]:
     connection = session.connection()
     with standing_rows(connection, scope.plan_ids, at) as table:
         yield from sums.task_rows(connection, table, scope, at)

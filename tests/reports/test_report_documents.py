@@ -230,3 +230,6 @@ def test_a_roll_up_summarises_its_units_and_exports_the_full_list_apart(
     assert json.loads(capsys.readouterr().out)["tasks"] == 116
     rows = list(load_workbook(export)["Nhiệm vụ"].iter_rows(min_row=2, values_only=True))
     assert len(rows) == 116 and {row[0] for row in rows} == {"vinh-tuy-2026", "vinh-hung-2026"}
+    refused = tmp_path / "khong-co.xlsx"  # an unknown organization: one line, and no file left behind
+    assert main(["report", "tasks", "--period", "2026-Q2", "--org", "khong-co", "-o", str(refused)]) != 0
+    assert "Không có tổ chức đảng mã 'khong-co'" in capsys.readouterr().err and not refused.exists()
