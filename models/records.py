@@ -17,6 +17,13 @@ from models.base import Base, BigId, JsonDoc, UtcDateTime
 from models.org import Agency, Person
 
 
+def _one_undecided_per_task(name: str) -> Index:
+    """A unique index over the rows of a task still waiting for a decision: the database keeps it to one, so two
+    moves racing each other cannot both open one."""
+    undecided = text("decision IS NULL")
+    return Index(name, "task_id", unique=True, postgresql_where=undecided, sqlite_where=undecided)
+
+
 class SubmissionDecision(StrEnum):
     """The review of a submitted result."""
 
@@ -112,15 +119,7 @@ class Explanation(Base):
 
     __tablename__ = "explanations"
     # At most one explanation open (undecided) per task, enforced by the database against racing moves.
-    __table_args__ = (
-        Index(
-            "uq_explanations_one_open",
-            "task_id",
-            unique=True,
-            postgresql_where=text("decision IS NULL"),
-            sqlite_where=text("decision IS NULL"),
-        ),
-    )
+    __table_args__ = (_one_undecided_per_task("uq_explanations_one_open"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("plan_tasks.id", ondelete="CASCADE"), index=True)
@@ -146,15 +145,7 @@ class ExtensionRequest(Base):
 
     __tablename__ = "extension_requests"
     # At most one pending request per task, enforced by the database: two asked at once cannot both wait.
-    __table_args__ = (
-        Index(
-            "uq_extension_requests_one_pending",
-            "task_id",
-            unique=True,
-            postgresql_where=text("decision IS NULL"),
-            sqlite_where=text("decision IS NULL"),
-        ),
-    )
+    __table_args__ = (_one_undecided_per_task("uq_extension_requests_one_pending"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("plan_tasks.id", ondelete="CASCADE"), index=True)
