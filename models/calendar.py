@@ -7,7 +7,7 @@ from a hand list.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -38,6 +38,11 @@ def within_horizon(day: date, what: str = "Ngày") -> date:
 def local_date(moment: datetime) -> date:
     """The date in Vietnam at a moment (a sweep at 01:00 UTC is already the next day there)."""
     return moment.astimezone(VIETNAM).date()
+
+
+def end_of_day(day: date) -> datetime:
+    """The last moment of a calendar day in Hà Nội (what "by the 30th" means for a stored UTC moment)."""
+    return datetime.combine(day, time.max, tzinfo=VIETNAM)
 
 
 @lru_cache(maxsize=64)

@@ -41,7 +41,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.sql import Select
 
 from models.base import Base, BigId, JsonDoc, UtcDateTime, utc_now
-from models.calendar import VIETNAM, add_working_days, is_working_day
+from models.calendar import add_working_days, end_of_day, is_working_day
 from models.db import insert_new_only
 from models.deadlines import DeadlineKind
 from models.escalation_policy import EscalationPolicy, policies_for
@@ -358,7 +358,7 @@ def _monthly_rungs(session: Session, policy: EscalationPolicy, scope: Any, as_of
         last_period = f"{previous.year}-{previous.month:02d}"
         last_due = _monthly_day(rule, previous.year, previous.month)
         if last_due < as_of:
-            in_time = PlanTask.assigned_at <= datetime.combine(last_due, datetime.max.time(), tzinfo=VIETNAM)
+            in_time = PlanTask.assigned_at <= end_of_day(last_due)
             rungs.append(
                 (
                     and_(with_rule, _no_progress_report(last_period), in_time),
@@ -404,7 +404,7 @@ def _period_rungs(policy: EscalationPolicy, as_of: date) -> list[tuple[Any, _Run
         )
     before = current.previous()
     last, last_end = before.key, before.end
-    assigned_in_time = PlanTask.assigned_at <= datetime.combine(last_end, datetime.max.time(), tzinfo=VIETNAM)
+    assigned_in_time = PlanTask.assigned_at <= end_of_day(last_end)
     rungs.append(
         (
             and_(recurring, _no_progress_report(last), assigned_in_time),

@@ -9,7 +9,7 @@ them; `standing_rows` keeps it in a temporary table for the several sums one rep
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -35,9 +35,9 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+from sqlalchemy.sql.expression import ColumnElement, FromClause, FunctionElement
 
-from models.calendar import VIETNAM, add_working_days
+from models.calendar import VIETNAM, add_working_days, end_of_day
 from models.deadlines import DeadlineKind
 from models.period import Period
 from models.plan import PlanTask
@@ -87,15 +87,11 @@ class Standing:
         return cls(
             period=period,
             as_of=as_of,
-            moment=_end_of(as_of),
+            moment=end_of_day(as_of),
             due_soon_before=add_working_days(as_of, DUE_SOON_WORKING_DAYS + 1),
             period_from=datetime.combine(period.start, time.min, tzinfo=VIETNAM),
-            period_to=_end_of(period.end),
+            period_to=end_of_day(period.end),
         )
-
-
-def _end_of(day: date) -> datetime:
-    return datetime.combine(day, time.max, tzinfo=VIETNAM)
 
 
 class local_day(FunctionElement[date]):  # noqa: N801 - a SQL function, named like one
@@ -252,8 +248,19 @@ def standing_rows(connection: Connection, plan_ids: Select[Any], at: Standing) -
         STANDING.drop(connection, checkfirst=True)
 
 
+def every_category(counts: Mapping[str, int]) -> dict[str, int]:
+    """Every category's count, in the report's order, zeros included."""
+    return {key: counts.get(key, 0) for key, _ in CATEGORIES}
+
+
+def category_totals(connection: Connection, rows: FromClause) -> dict[str, int]:
+    """How many of the tasks in `rows` (a report's standing table, or `classified` as a subquery) stand in each
+    category."""
+    return every_category(
+        dict(connection.execute(select(rows.c.category, func.count()).group_by(rows.c.category)).tuples().all())
+    )
+
+
 def category_counts(connection: Connection, plan_ids: Select[Any], at: Standing) -> dict[str, int]:
     """How many tasks stood in each category at `at` (the earlier periods a report compares with)."""
-    rows = classified(plan_ids, at).subquery()
-    counted = dict(connection.execute(select(rows.c.category, func.count()).group_by(rows.c.category)).tuples().all())
-    return {key: counted.get(key, 0) for key, _ in CATEGORIES}
+    return category_totals(connection, classified(plan_ids, at).subquery())

@@ -16,7 +16,7 @@ from models.org import Agency, Person
 from models.plan import Plan, PlanSection, PlanTask, PlanTaskLeader
 from models.recipients import heads_of_agencies
 from models.records import Explanation, ExplanationDecision, Submission, SubmissionDecision
-from models.report_standing import CATEGORIES, CATEGORY_LABELS, Standing
+from models.report_standing import CATEGORY_LABELS, Standing, every_category
 
 NO_AGENCY, NO_LEADER, NO_SECTION = "(chưa có)", "(không ghi)", "(không mục)"
 _CLOSED = ("completed_on_time", "completed_late", "cancelled")
@@ -41,18 +41,6 @@ def ratios(totals: dict[str, int]) -> dict[str, float | None]:
     }
 
 
-def by_category(counts: Counter[str] | dict[str, int]) -> dict[str, int]:
-    """Every category's count, in the report's order, zeros included."""
-    return {key: counts.get(key, 0) for key, _ in CATEGORIES}
-
-
-def totals(connection: Connection, table: Table) -> dict[str, int]:
-    """How many tasks stand in each category."""
-    return by_category(
-        dict(connection.execute(select(table.c.category, func.count()).group_by(table.c.category)).tuples().all())
-    )
-
-
 def tasks_per_plan(connection: Connection, table: Table) -> dict[int, int]:
     """How many tasks each plan has."""
     return dict(connection.execute(select(table.c.plan_id, func.count()).group_by(table.c.plan_id)).tuples().all())
@@ -70,7 +58,7 @@ def groups(rows: Iterable[tuple[Any, str, str, int, int]]) -> list[dict[str, Any
         first[group] = min(first.get(group, earliest), earliest)
     result = []
     for group in sorted(names, key=first.__getitem__):
-        counted = by_category(counts[group])
+        counted = every_category(counts[group])
         result.append({"name": names[group], "tasks": sum(counted.values()), **counted, **ratios(counted)})
     return result
 
@@ -326,14 +314,14 @@ def explanations_by_then(connection: Connection, rows: list[dict[str, Any]], at:
         .order_by(Explanation.id)
     ):
         latest[requested.task_id] = requested
-    listed = []
+    late_rows = []
     for row in rows:
         explanation = latest.get(row["task_id"])
         submitted = (
             explanation is not None and explanation.submitted_at is not None and explanation.submitted_at <= at.moment
         )
         decided = explanation is not None and explanation.decided_at is not None and explanation.decided_at <= at.moment
-        listed.append(
+        late_rows.append(
             {
                 **{
                     key: row[key]
@@ -344,7 +332,7 @@ def explanations_by_then(connection: Connection, rows: list[dict[str, Any]], at:
                 "decision": explanation.decision if explanation and decided else None,
             }
         )
-    return listed
+    return late_rows
 
 
 def accountability(connection: Connection, table: Table, names: Any, at: Standing) -> list[dict[str, Any]]:

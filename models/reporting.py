@@ -29,6 +29,7 @@ from models.report_standing import (
     CATEGORY_MEANINGS,
     Standing,
     category_counts,
+    category_totals,
     standing_rows,
 )
 from models.report_sums import ratios
@@ -128,12 +129,12 @@ def organizations_under(session: Session, code: str) -> tuple[Organization, list
     if root is None:
         known = ", ".join(session.scalars(select(Organization.code).order_by(Organization.code)))
         raise ReportError(f"Không có tổ chức đảng mã '{code}'. Có: {known or 'chưa có'}.")
-    found, frontier = [root], [root.id]
-    while frontier:
-        children = list(session.scalars(select(Organization).where(Organization.parent_id.in_(frontier))))
-        found.extend(children)
-        frontier = [c.id for c in children]
-    return root, found
+    below = session.scalars(
+        select(Organization)
+        .where(Organization.id.in_(select(_tree_below(root.id).c.id)), Organization.id != root.id)
+        .order_by(Organization.id)
+    )
+    return root, [root, *below]
 
 
 def compile_figures(
@@ -227,7 +228,7 @@ def _figures(connection: Connection, scope: _Scope, table: Table, at: Standing, 
     """The figures of one period from its tasks' standing (a roll-up summarises: see `ReportFigures.rollup`)."""
     rollup, root, period = scope.rollup, scope.root, at.period
     counts = sums.tasks_per_plan(connection, table)
-    totals = sums.totals(connection, table)
+    totals = category_totals(connection, table)
     late = sums.listed(
         connection,
         table,
