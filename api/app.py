@@ -39,6 +39,7 @@ from models.accounts import LoginError, login, logout, person_for_token
 from models.errors import PlanflowError, ReportError
 from models.org import Person
 from models.plan_queries import task_view
+from models.step_inputs import payload_schemas
 from models.task_history import task_history
 from models.waiting import waiting_on_many
 from models.workflow import Action
@@ -108,7 +109,11 @@ class MoveIn(BaseModel):
     """One move on a task; `expected_version` is the version the person saw."""
 
     action: Action
-    payload: CleanPayload = Field(default_factory=dict)
+    payload: CleanPayload = Field(
+        default_factory=dict,
+        description="What the move gives: the fields of its step's input model (see anyOf).",
+        json_schema_extra=payload_schemas,
+    )
     expected_version: int | None = None
     idempotency_key: IdempotencyKey | None = None
 

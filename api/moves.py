@@ -4,9 +4,6 @@ visible in the UI with its tags — so there is no second path to the data.
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Mapping
-from functools import cache
 from typing import Any
 
 from prefect import Flow
@@ -15,32 +12,10 @@ from prefect.exceptions import ParameterBindError, ParameterTypeError
 from flows.lifecycle import STEP_FLOWS
 from models.audit import Channel
 from models.errors import PlanflowError
+from models.step_inputs import input_of, step_of
 from models.workflow import Action
 from runtime.channel import acting_through
 from runtime.prefect_run import run_flow
-
-# action → (step flow, parameters the action fixes)
-ACTION_STEPS: dict[Action, tuple[str, dict[str, str]]] = {
-    Action.ASSIGN: ("assign", {}),
-    Action.ACKNOWLEDGE: ("acknowledge", {}),
-    Action.REQUEST_COORDINATION: ("request-coordination", {}),
-    Action.GIVE_INPUT: ("give-input", {}),
-    Action.SUBMIT: ("submit", {}),
-    Action.SUBMIT_PROGRESS: ("report-progress", {}),
-    Action.APPROVE: ("review", {"decision": "approve"}),
-    Action.RETURN: ("review", {"decision": "return"}),
-    Action.REQUEST_EXPLANATION: ("request-explanation", {}),
-    Action.SUBMIT_EXPLANATION: ("submit-explanation", {}),
-    Action.ACCEPT_EXPLANATION: ("decide-explanation", {"decision": "accept"}),
-    Action.REJECT_EXPLANATION: ("decide-explanation", {"decision": "reject"}),
-    Action.REQUEST_EXTENSION: ("request-extension", {}),
-    Action.GRANT_EXTENSION: ("decide-extension", {"decision": "grant"}),
-    Action.REFUSE_EXTENSION: ("decide-extension", {"decision": "refuse"}),
-    Action.SET_DEADLINE: ("set-deadline", {}),
-    Action.CANCEL: ("cancel", {}),
-}
-# parameters the caller never sets through a payload: who, which task, when, and the run's own keys
-_FIXED = {"plan", "task", "actor", "at", "idempotency_key", "expected_version", "decision"}
 
 
 class MoveRefusedError(Exception):
@@ -52,28 +27,21 @@ class MoveRefusedError(Exception):
         self.message = message
 
 
-@cache
-def _flow_parameters(action: Action) -> Mapping[str, inspect.Parameter]:
-    """The parameters of the action's step flow (read once; forms and every move ask for them)."""
-    step, _fixed = ACTION_STEPS[action]
-    return inspect.signature(STEP_FLOWS[step].fn).parameters
-
-
 def payload_fields(action: Action) -> list[str]:
-    """The payload fields a move accepts (for forms and error messages)."""
-    return [name for name in _flow_parameters(action) if name not in _FIXED]
+    """The payload fields a move accepts (for forms and error messages): its step's input model's fields."""
+    return list(input_of(action).model_fields)
 
 
 def required_fields(action: Action) -> set[str]:
-    """The payload fields a move cannot do without (the step flow's parameters without a default)."""
-    parameters = _flow_parameters(action)
-    return {name for name in payload_fields(action) if parameters[name].default is inspect.Parameter.empty}
+    """The payload fields a move cannot do without (the input model's fields without a default)."""
+    return {name for name, info in input_of(action).model_fields.items() if info.is_required()}
 
 
 def _parameters(
     action: Action, plan: str, task: str, actor: str, payload: dict[str, Any], extra: dict[str, Any]
 ) -> tuple[Flow[..., dict[str, Any]], dict[str, Any]]:
-    step, fixed = ACTION_STEPS[action]
+    step, decision = step_of(action)
+    fixed = {"decision": decision} if decision else {}
     accepted = payload_fields(action)
     unknown = sorted(set(payload) - set(accepted))
     if unknown:

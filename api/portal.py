@@ -25,7 +25,7 @@ from starlette.datastructures import UploadFile
 
 from api import reports
 from api.inputs import PathCode, RowId, refuse_control_characters
-from api.moves import MoveRefusedError, payload_fields, required_fields, run_move
+from api.moves import MoveRefusedError, run_move
 from api.task_query import link, read_query
 from documents import evidence
 from documents.calendar_ics import tasks_calendar
@@ -40,6 +40,7 @@ from models.lifecycle import TaskNotFoundError, load_task
 from models.org import Person
 from models.plan_queries import task_view
 from models.reporting import CATEGORIES
+from models.step_inputs import Widget, field_forms, input_of
 from models.task_history import task_history
 from models.task_list import TAB_LABELS_VI, WINDOW_LABELS_VI, listed, page_of_tasks
 from models.undelivered import undelivered
@@ -94,20 +95,6 @@ templates.env.filters.update(
     day_vn=day_text,
     change_vn=change_text,
 )
-# form fields the portal shows for a move; the API also takes `agencies` and `kpi_values`
-FIELD_LABELS = {
-    "note": "Ghi chú",
-    "message": "Nội dung đề nghị phối hợp",
-    "text": "Nội dung",
-    "result": "Kết quả thực hiện",
-    "evidence": "Tài liệu minh chứng (PDF, Word, Excel, ảnh; tối đa 10 MB mỗi tệp)",
-    "period": "Kỳ báo cáo (ví dụ 2026-11 hoặc 2026-Q4)",
-    "comment": "Ý kiến",
-    "reason": "Lý do",
-    "failing": "Kết quả không đạt chỉ tiêu",
-    "new_due_date": "Hạn mới",
-    "related": "Các cơ quan thay cho 'các cơ quan liên quan' (cách nhau bằng dấu ;)",
-}
 
 
 class Visitor:
@@ -253,8 +240,7 @@ def _task_page(request: Request, who: Visitor, plan: str, number: str, message: 
         {
             "action": action.value,
             "label": ACTION_LABELS_VI[action],
-            "fields": [(name, FIELD_LABELS[name]) for name in payload_fields(action) if name in FIELD_LABELS],
-            "required": required_fields(action),
+            "fields": field_forms(input_of(action)),
         }
         for action in my_actions(who.person, task)
     ]
@@ -329,21 +315,23 @@ async def _store(root: Path, plan: str, number: str, upload: Any) -> str:
 
 
 def _payload(action: Action, form: Any, references: list[str]) -> dict[str, Any]:
+    """The move's payload from the form, each field read the way its widget gives it (the step's model then
+    judges the values)."""
     payload: dict[str, Any] = {}
-    required = required_fields(action)
-    for name in payload_fields(action):
-        if name == "evidence":
-            payload[name] = references
-        elif name == "failing":
-            payload[name] = form.get(name) == "on"
-        elif name == "related":
-            names = [part.strip() for part in str(form.get(name, "")).split(";") if part.strip()]
-            if names:
-                payload[name] = names
-        elif name in FIELD_LABELS:
-            value = str(form.get(name, "")).strip()
-            if value or name in required:
-                payload[name] = value
+    for field in field_forms(input_of(action)):
+        if field.widget is Widget.FILES:
+            payload[field.name] = references
+        elif field.widget is Widget.FLAG:
+            payload[field.name] = form.get(field.name) == "on"
+        elif field.widget in (Widget.NAMES, Widget.MEASURES):
+            separator = ";" if field.widget is Widget.NAMES else "\n"
+            parts = [part.strip() for part in str(form.get(field.name, "")).split(separator) if part.strip()]
+            if parts or field.required:
+                payload[field.name] = parts
+        else:
+            value = str(form.get(field.name, "")).strip()
+            if value or field.required:
+                payload[field.name] = value
     return payload
 
 

@@ -7,7 +7,8 @@ shows the task's whole life. A retried run reuses its idempotency key and acts o
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import inspect
+from datetime import datetime
 from typing import Any, Literal
 
 from prefect import Flow, flow, get_run_logger
@@ -15,6 +16,23 @@ from prefect.runtime import flow_run
 from pydantic import SecretStr
 
 from models.lifecycle import MoveRequest
+from models.step_inputs import (
+    AcknowledgeInput,
+    AssignInput,
+    CancelInput,
+    DecideExplanationInput,
+    DecideExtensionInput,
+    GiveInputInput,
+    ReportProgressInput,
+    RequestCoordinationInput,
+    RequestExplanationInput,
+    RequestExtensionInput,
+    ReviewInput,
+    SetDeadlineInput,
+    StepInput,
+    SubmitExplanationInput,
+    SubmitInput,
+)
 from models.workflow import Action
 from runtime.channel import current_channel
 from runtime.prefect_run import label_current_run, started_from_deployment
@@ -57,23 +75,6 @@ def _move(
     return result.to_dict()
 
 
-@flow(name="task-assign")
-def assign_task(
-    plan: str,
-    task: str,
-    actor: str,
-    related: list[str] | None = None,
-    idempotency_key: str | None = None,
-    at: datetime | None = None,
-    expected_version: int | None = None,
-    personal_token: SecretStr | None = None,
-) -> dict[str, Any]:
-    """The secretariat assigns a task to its lead agency, naming the agencies behind "các cơ quan liên quan"
-    when the directory does not."""
-    payload = {"related": related} if related else {}
-    return _move("assign", Action.ASSIGN, plan, task, actor, payload, idempotency_key, at, expected_version)
-
-
 @flow(name="plan-assign-all")
 def assign_plan(
     plan: str,
@@ -106,277 +107,112 @@ def assign_plan(
     }
 
 
-@flow(name="task-acknowledge")
-def acknowledge_task(
-    plan: str,
-    task: str,
-    actor: str,
-    note: str = "",
-    idempotency_key: str | None = None,
-    at: datetime | None = None,
-    expected_version: int | None = None,
-    personal_token: SecretStr | None = None,
-) -> dict[str, Any]:
-    """The lead agency acknowledges the task it was given."""
-    return _move(
-        "acknowledge", Action.ACKNOWLEDGE, plan, task, actor, {"note": note}, idempotency_key, at, expected_version
-    )
+_HEAD = ("plan", "task", "actor")
+# every step also takes these; a retried run reuses its idempotency key, the Prefect UI proves its actor by token
+_TAIL: tuple[tuple[str, Any], ...] = (
+    ("idempotency_key", str | None),
+    ("at", datetime | None),
+    ("expected_version", int | None),
+    ("personal_token", SecretStr | None),
+)
 
 
-@flow(name="task-request-coordination")
-def request_coordination(
-    plan: str,
-    task: str,
-    actor: str,
-    message: str = "",
-    agencies: list[str] | None = None,
-    idempotency_key: str | None = None,
-    at: datetime | None = None,
-    expected_version: int | None = None,
-    personal_token: SecretStr | None = None,
-) -> dict[str, Any]:
-    """The lead agency asks its coordinating agencies (all, or those named) for their part."""
-    payload = {"message": message, "agencies": agencies or []}
-    return _move(
-        "request-coordination",
-        Action.REQUEST_COORDINATION,
-        plan,
-        task,
-        actor,
-        payload,
-        idempotency_key,
-        at,
-        expected_version,
-    )
+def _signature(model: type[StepInput]) -> inspect.Signature:
+    """The step flow's parameters: who and which task, the decision of a deciding step, the model's fields
+    (those without a default first, as Python wants), then the run's own keys."""
+    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    head = [inspect.Parameter(name, kind, annotation=str) for name in _HEAD]
+    if model.decisions:
+        head.append(inspect.Parameter("decision", kind, annotation=Literal[tuple(model.decisions)]))
+    fields = sorted(model.model_fields.items(), key=lambda item: not item[1].is_required())
+    given = [
+        inspect.Parameter(
+            name,
+            kind,
+            annotation=info.rebuild_annotation(),
+            default=inspect.Parameter.empty if info.is_required() else info.get_default(call_default_factory=True),
+        )
+        for name, info in fields
+    ]
+    tail = [inspect.Parameter(name, kind, annotation=annotation, default=None) for name, annotation in _TAIL]
+    return inspect.Signature(head + given + tail, return_annotation=dict[str, Any])
 
 
-@flow(name="task-give-input")
-def give_coordination_input(
-    plan: str,
-    task: str,
-    actor: str,
-    text: str,
-    idempotency_key: str | None = None,
-    at: datetime | None = None,
-    expected_version: int | None = None,
-    personal_token: SecretStr | None = None,
-) -> dict[str, Any]:
-    """A coordinating agency gives its input to the lead agency."""
-    return _move(
-        "give-input", Action.GIVE_INPUT, plan, task, actor, {"text": text}, idempotency_key, at, expected_version
-    )
+def _docstring(model: type[StepInput]) -> str:
+    """The model's sentence, and each field's label as its description (the Prefect UI shows it in the form)."""
+    lines = [inspect.cleandoc(model.__doc__ or model.label_vi), "", "Args:"]
+    if model.decisions:
+        words = ", ".join(f"{code} ({d.word_vi})" for code, d in model.decisions.items())
+        lines.append(f"    decision: {words}")
+    lines += [f"    {name}: {info.title or name}" for name, info in model.model_fields.items()]
+    return "\n".join(lines)
 
 
-@flow(name="task-submit")
-def submit_result(
-    plan: str,
-    task: str,
-    actor: str,
-    result: str,
-    evidence: list[str] | None = None,
-    kpi_values: dict[str, float] | None = None,
-    idempotency_key: str | None = None,
-    at: datetime | None = None,
-    expected_version: int | None = None,
-    personal_token: SecretStr | None = None,
-) -> dict[str, Any]:
-    """The lead agency submits its result, with evidence and measured KPI values (a new version each time)."""
-    payload = {"result": result, "evidence": evidence or [], "kpi_values": kpi_values or {}}
-    return _move("submit", Action.SUBMIT, plan, task, actor, payload, idempotency_key, at, expected_version)
+def step_flow(model: type[StepInput], name: str) -> Flow[..., dict[str, Any]]:
+    """The Prefect flow of one step, its parameters read from the step's input model: a field added to the model
+    is a parameter of the flow, and so of its form in the Prefect UI."""
+    signature = _signature(model)
+
+    def run_step(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        given = bound.arguments
+        inputs = model.model_validate({field: given[field] for field in model.model_fields})
+        action = model.action_for(given.get("decision"))
+        return _move(
+            model.step,
+            action,
+            given["plan"],
+            given["task"],
+            given["actor"],
+            inputs.payload(),
+            given["idempotency_key"],
+            given["at"],
+            given["expected_version"],
+        )
+
+    run_step.__signature__ = signature  # type: ignore[attr-defined]
+    run_step.__annotations__ = {p.name: p.annotation for p in signature.parameters.values()} | {
+        "return": dict[str, Any]
+    }
+    run_step.__name__ = run_step.__qualname__ = name  # the deployment's entrypoint names it
+    run_step.__doc__ = _docstring(model)
+    description = " ".join((model.__doc__ or model.label_vi).split())
+    return flow(name=f"task-{model.step}", description=description)(run_step)
 
 
-@flow(name="task-report-progress")
-def submit_progress(
-    plan: str,
-    task: str,
-    actor: str,
-    period: str,
-    text: str,
-    idempotency_key: str | None = None,
-    at: datetime | None = None,
-    expected_version: int | None = None,
-    personal_token: SecretStr | None = None,
-) -> dict[str, Any]:
-    """The lead agency of a recurring task reports its progress for a period (YYYY-MM or YYYY-Qn)."""
-    payload = {"period": period, "text": text}
-    return _move(
-        "report-progress", Action.SUBMIT_PROGRESS, plan, task, actor, payload, idempotency_key, at, expected_version
-    )
-
-
-@flow(name="task-review")
-def review_result(
-    plan: str,
-    task: str,
-    actor: str,
-    decision: Literal["approve", "return"],
-    comment: str = "",
-    idempotency_key: str | None = None,
-    at: datetime | None = None,
-    expected_version: int | None = None,
-    personal_token: SecretStr | None = None,
-) -> dict[str, Any]:
-    """The secretariat approves the result, or returns it with comments for a new version."""
-    action = Action.APPROVE if decision == "approve" else Action.RETURN
-    return _move("review", action, plan, task, actor, {"comment": comment}, idempotency_key, at, expected_version)
-
-
-@flow(name="task-request-explanation")
-def request_explanation(
-    plan: str,
-    task: str,
-    actor: str,
-    reason: str,
-    failing: bool = False,
-    idempotency_key: str | None = None,
-    at: datetime | None = None,
-    expected_version: int | None = None,
-    personal_token: SecretStr | None = None,
-) -> dict[str, Any]:
-    """The secretariat demands an explanation (giải trình) of a late or failing task."""
-    payload = {"reason": reason, "failing": failing}
-    return _move(
-        "request-explanation",
-        Action.REQUEST_EXPLANATION,
-        plan,
-        task,
-        actor,
-        payload,
-        idempotency_key,
-        at,
-        expected_version,
-    )
-
-
-@flow(name="task-submit-explanation")
-def submit_explanation(
-    plan: str,
-    task: str,
-    actor: str,
-    text: str,
-    idempotency_key: str | None = None,
-    at: datetime | None = None,
-    expected_version: int | None = None,
-    personal_token: SecretStr | None = None,
-) -> dict[str, Any]:
-    """The lead agency submits its explanation."""
-    return _move(
-        "submit-explanation",
-        Action.SUBMIT_EXPLANATION,
-        plan,
-        task,
-        actor,
-        {"text": text},
-        idempotency_key,
-        at,
-        expected_version,
-    )
-
-
-@flow(name="task-decide-explanation")
-def decide_explanation(
-    plan: str,
-    task: str,
-    actor: str,
-    decision: Literal["accept", "reject"],
-    comment: str = "",
-    new_due_date: date | None = None,
-    idempotency_key: str | None = None,
-    at: datetime | None = None,
-    expected_version: int | None = None,
-    personal_token: SecretStr | None = None,
-) -> dict[str, Any]:
-    """The leader in charge or the Standing Committee accepts (new deadline) or rejects the explanation."""
-    action = Action.ACCEPT_EXPLANATION if decision == "accept" else Action.REJECT_EXPLANATION
-    payload: dict[str, Any] = {"comment": comment}
-    if new_due_date is not None:
-        payload["new_due_date"] = new_due_date
-    return _move("decide-explanation", action, plan, task, actor, payload, idempotency_key, at, expected_version)
-
-
-@flow(name="task-request-extension")
-def request_extension(
-    plan: str,
-    task: str,
-    actor: str,
-    new_due_date: date,
-    reason: str,
-    idempotency_key: str | None = None,
-    at: datetime | None = None,
-    expected_version: int | None = None,
-    personal_token: SecretStr | None = None,
-) -> dict[str, Any]:
-    """The lead agency asks, before the deadline, for a later one (gia hạn)."""
-    payload = {"new_due_date": new_due_date, "reason": reason}
-    return _move(
-        "request-extension", Action.REQUEST_EXTENSION, plan, task, actor, payload, idempotency_key, at, expected_version
-    )
-
-
-@flow(name="task-decide-extension")
-def decide_extension(
-    plan: str,
-    task: str,
-    actor: str,
-    decision: Literal["grant", "refuse"],
-    comment: str = "",
-    idempotency_key: str | None = None,
-    at: datetime | None = None,
-    expected_version: int | None = None,
-    personal_token: SecretStr | None = None,
-) -> dict[str, Any]:
-    """The leader in charge grants or refuses the extension asked for."""
-    action = Action.GRANT_EXTENSION if decision == "grant" else Action.REFUSE_EXTENSION
-    return _move(
-        "decide-extension", action, plan, task, actor, {"comment": comment}, idempotency_key, at, expected_version
-    )
-
-
-@flow(name="task-set-deadline")
-def set_deadline(
-    plan: str,
-    task: str,
-    actor: str,
-    new_due_date: date,
-    comment: str = "",
-    idempotency_key: str | None = None,
-    at: datetime | None = None,
-    expected_version: int | None = None,
-    personal_token: SecretStr | None = None,
-) -> dict[str, Any]:
-    """The secretariat records the date an upper body set for a task that waited on it."""
-    payload = {"new_due_date": new_due_date, "comment": comment}
-    return _move("set-deadline", Action.SET_DEADLINE, plan, task, actor, payload, idempotency_key, at, expected_version)
-
-
-@flow(name="task-cancel")
-def cancel_task(
-    plan: str,
-    task: str,
-    actor: str,
-    reason: str,
-    idempotency_key: str | None = None,
-    at: datetime | None = None,
-    expected_version: int | None = None,
-    personal_token: SecretStr | None = None,
-) -> dict[str, Any]:
-    """The Standing Committee cancels a task, with the reason."""
-    return _move("cancel", Action.CANCEL, plan, task, actor, {"reason": reason}, idempotency_key, at, expected_version)
+assign_task = step_flow(AssignInput, "assign_task")
+acknowledge_task = step_flow(AcknowledgeInput, "acknowledge_task")
+request_coordination = step_flow(RequestCoordinationInput, "request_coordination")
+give_coordination_input = step_flow(GiveInputInput, "give_coordination_input")
+submit_result = step_flow(SubmitInput, "submit_result")
+submit_progress = step_flow(ReportProgressInput, "submit_progress")
+review_result = step_flow(ReviewInput, "review_result")
+request_explanation = step_flow(RequestExplanationInput, "request_explanation")
+submit_explanation = step_flow(SubmitExplanationInput, "submit_explanation")
+decide_explanation = step_flow(DecideExplanationInput, "decide_explanation")
+request_extension = step_flow(RequestExtensionInput, "request_extension")
+decide_extension = step_flow(DecideExtensionInput, "decide_extension")
+set_deadline = step_flow(SetDeadlineInput, "set_deadline")
+cancel_task = step_flow(CancelInput, "cancel_task")
 
 
 STEP_FLOWS: dict[str, Flow[..., dict[str, Any]]] = {
-    "assign": assign_task,
-    "acknowledge": acknowledge_task,
-    "request-coordination": request_coordination,
-    "give-input": give_coordination_input,
-    "submit": submit_result,
-    "report-progress": submit_progress,
-    "review": review_result,
-    "request-explanation": request_explanation,
-    "submit-explanation": submit_explanation,
-    "decide-explanation": decide_explanation,
-    "request-extension": request_extension,
-    "decide-extension": decide_extension,
-    "set-deadline": set_deadline,
-    "cancel": cancel_task,
+    step.name.removeprefix("task-"): step
+    for step in (
+        assign_task,
+        acknowledge_task,
+        request_coordination,
+        give_coordination_input,
+        submit_result,
+        submit_progress,
+        review_result,
+        request_explanation,
+        submit_explanation,
+        decide_explanation,
+        request_extension,
+        decide_extension,
+        set_deadline,
+        cancel_task,
+    )
 }

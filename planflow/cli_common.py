@@ -90,11 +90,3 @@ def plan_year(text: str) -> int:
     if not 1900 <= value <= 2100:
         raise ValueError(f"năm {value} ngoài khoảng 1900–2100")
     return value
-
-
-def agency_list(text: str) -> list[str]:
-    """'Ban A; Ban B' → ['Ban A', 'Ban B'] (agency names hold commas and "và", so ';' separates them)."""
-    names = [name.strip() for name in text.split(";") if name.strip()]
-    if not names:
-        raise argparse.ArgumentTypeError("cần ít nhất một tên cơ quan")
-    return names

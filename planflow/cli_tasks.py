@@ -6,106 +6,57 @@ import argparse
 from datetime import date, datetime
 from typing import Any
 
-from planflow.cli_common import UserError, agency_list, day, finite_number, moment, print_json, vietnamese_choice
+from pydantic import ValidationError
 
-# a decision as the person types it (Vietnamese, with or without tone marks) → the stable code of the step
-REVIEW_DECISIONS = {"approve": "duyệt", "return": "trả lại"}
-EXPLANATION_DECISIONS = {"accept": "chấp nhận", "reject": "không chấp nhận"}
-EXTENSION_DECISIONS = {"grant": "đồng ý", "refuse": "không đồng ý"}
-# step → its own options (dest, flags, argparse options); every step also takes --as, --key, --at.
-STEP_OPTIONS: dict[str, list[tuple[str, list[str], dict[str, Any]]]] = {
-    "assign": [
-        (
-            "related",
-            ["--related"],
-            {
-                "type": agency_list,
-                "help": "các cơ quan thay cho 'các cơ quan liên quan', cách nhau bằng dấu ';' ('Ban A; Ban B')",
-            },
-        )
-    ],
-    "acknowledge": [("note", ["--note"], {"default": ""})],
-    "request-coordination": [
-        ("message", ["--message"], {"default": ""}),
-        ("agencies", ["--agency"], {"action": "append", "help": "chỉ cơ quan phối hợp này (có thể lặp lại)"}),
-    ],
-    "give-input": [("text", ["--text"], {"required": True})],
-    "submit": [
-        ("result", ["--result"], {"required": True}),
-        (
-            "evidence",
-            ["--evidence"],
-            {"action": "append", "help": "đường dẫn hoặc tên tệp minh chứng (có thể lặp lại)"},
-        ),
-        ("kpi_values", ["--kpi"], {"action": "append", "help": "TÊN=SỐ (có thể lặp lại)"}),
-    ],
-    "report-progress": [("period", ["--period"], {"required": True}), ("text", ["--text"], {"required": True})],
-    "review": [
-        ("decision", ["--decision"], {"required": True, **vietnamese_choice(REVIEW_DECISIONS)}),
-        ("comment", ["--comment"], {"default": ""}),
-    ],
-    "request-explanation": [
-        ("reason", ["--reason"], {"required": True}),
-        ("failing", ["--failing"], {"action": "store_true", "help": "kết quả không đạt chỉ tiêu"}),
-    ],
-    "submit-explanation": [("text", ["--text"], {"required": True})],
-    "decide-explanation": [
-        ("decision", ["--decision"], {"required": True, **vietnamese_choice(EXPLANATION_DECISIONS)}),
-        ("new_due_date", ["--new-due-date"], {"type": day}),
-        ("comment", ["--comment"], {"default": ""}),
-    ],
-    "request-extension": [
-        ("new_due_date", ["--new-due-date"], {"required": True, "type": day}),
-        ("reason", ["--reason"], {"required": True}),
-    ],
-    "decide-extension": [
-        ("decision", ["--decision"], {"required": True, **vietnamese_choice(EXTENSION_DECISIONS)}),
-        ("comment", ["--comment"], {"default": ""}),
-    ],
-    "set-deadline": [
-        ("new_due_date", ["--new-due-date"], {"required": True, "type": day}),
-        ("comment", ["--comment"], {"default": ""}),
-    ],
-    "cancel": [("reason", ["--reason"], {"required": True})],
-}
+from models.step_inputs import STEP_INPUTS, FieldForm, Widget, field_forms
+from planflow.cli_common import UserError, day, moment, print_json, vietnamese_choice
 
 
-STEP_LABELS_VI = {
-    "assign": "giao nhiệm vụ",
-    "acknowledge": "tiếp nhận",
-    "request-coordination": "đề nghị phối hợp",
-    "give-input": "gửi ý kiến phối hợp",
-    "submit": "nộp kết quả",
-    "report-progress": "báo cáo tiến độ kỳ",
-    "review": "duyệt hoặc trả lại kết quả",
-    "request-explanation": "yêu cầu giải trình",
-    "submit-explanation": "nộp giải trình",
-    "decide-explanation": "quyết định về giải trình",
-    "request-extension": "đề nghị gia hạn",
-    "decide-extension": "quyết định gia hạn",
-    "set-deadline": "cập nhật thời hạn cấp trên ấn định",
-    "cancel": "hủy nhiệm vụ",
-}
+def _option(form: FieldForm) -> dict[str, Any]:
+    """argparse keywords for one field of a step's input model."""
+    if form.widget is Widget.FLAG:
+        return {"action": "store_true", "help": form.helps}
+    options: dict[str, Any] = {"required": form.required, "help": form.helps}
+    if form.widget is Widget.DATE:
+        options["type"] = day
+    if form.widget in (Widget.NAMES, Widget.FILES, Widget.MEASURES):
+        options["action"] = "append"  # the model reads each value ('Ban A; Ban B', 'TÊN=SỐ')
+    return options
 
 
-def _kpi_values(pairs: list[str] | None) -> dict[str, float]:
-    values: dict[str, float] = {}
-    for pair in pairs or []:
-        name, _, number = pair.rpartition("=")
-        try:
-            values[name.strip()] = finite_number(number)
-        except ValueError as exc:
-            raise UserError(f"--kpi '{pair}': cần dạng TÊN=SỐ, ví dụ --kpi 'tỷ lệ văn bản điện tử (%)=85'.") from exc
-        if not name.strip():
-            raise UserError(f"--kpi '{pair}': thiếu tên chỉ tiêu.")
-    return values
+def step_options(step: str) -> list[tuple[str, list[str], dict[str, Any]]]:
+    """The step's own options (dest, flags, argparse keywords), read from its input model; every step also takes
+    --as, --key and --at."""
+    model = STEP_INPUTS[step]
+    options = []
+    if model.decisions:
+        words = {code: decision.word_vi for code, decision in model.decisions.items()}
+        options.append(("decision", ["--decision"], {"required": True, **vietnamese_choice(words)}))
+    return options + [(form.name, [form.flag], _option(form)) for form in field_forms(model)]
+
+
+def _validated(step: str, values: dict[str, Any]) -> dict[str, Any]:
+    """The values given, read by the step's input model (its types, 'TÊN=SỐ', 'Ban A; Ban B'); a value it refuses
+    is the person's mistake, named by its option."""
+    model = STEP_INPUTS[step]
+    given = {name: value for name, value in values.items() if value is not None and name in model.model_fields}
+    decided = {"decision": values["decision"]} if values.get("decision") else {}
+    try:
+        inputs = model.model_validate(given)
+    except ValidationError as exc:
+        flags = {form.name: form.flag for form in field_forms(model)}
+        error = exc.errors()[0]
+        flag = flags.get(str(error["loc"][0]), str(error["loc"][0])) if error["loc"] else ""
+        raise UserError(f"{flag}: {error['msg'].removeprefix('Value error, ')}") from exc
+    return decided | inputs.model_dump(include=set(given))  # what was not given keeps the flow's default
 
 
 def cmd_task_step(args: argparse.Namespace) -> int:
     """Run the flow of one step on one task (or, for assign --all, on a whole plan): in the running service when
     there is one (its Prefect and database are warm), else in this process."""
     if args.step == "assign" and args.all:
-        parameters: dict[str, Any] = {"plan": args.plan, "actor": args.actor, "at": args.at, "related": args.related}
+        parameters: dict[str, Any] = {"plan": args.plan, "actor": args.actor, "at": args.at, "related": None}
+        parameters["related"] = _validated("assign", {"related": args.related}).get("related")
         result = _run_step("assign-all", parameters)
         _print(args, result, f"Đã giao {result['assigned']} nhiệm vụ của {args.plan}.")
         if not args.json:
@@ -117,9 +68,8 @@ def cmd_task_step(args: argparse.Namespace) -> int:
     parameters = {"plan": args.plan, "task": args.number, "actor": args.actor, "at": args.at}
     if args.key:
         parameters["idempotency_key"] = args.key
-    for dest, _flags, _options in STEP_OPTIONS[args.step]:
-        value = getattr(args, dest)
-        parameters[dest] = _kpi_values(value) if dest == "kpi_values" else value
+    given = {dest: getattr(args, dest) for dest, _flags, _options in step_options(args.step)}
+    parameters.update(_validated(args.step, given))
     result = _run_step(args.step, parameters)
     repeated = " (đã thực hiện trước đó với cùng khóa, không làm lại)" if result["repeated"] else ""
     moved = f"{_status_vi(result['from'])} → {_status_vi(result['to'])}"
@@ -213,8 +163,8 @@ def cmd_task_classify(args: argparse.Namespace) -> int:
 def add_task_commands(groups: Any, add: Any) -> None:
     """Register `planflow task <step>` and `planflow task show`."""
     steps = groups.add_parser("task", help="một bước của nhiệm vụ").add_subparsers(dest="step", required=True)
-    for step, options in STEP_OPTIONS.items():
-        parser = add(steps, step, cmd_task_step, f"{STEP_LABELS_VI.get(step, step)} (chạy luồng task-{step})")
+    for step, model in STEP_INPUTS.items():
+        parser = add(steps, step, cmd_task_step, f"{model.label_vi} (chạy luồng task-{step})")
         parser.add_argument("plan")
         parser.add_argument("number", nargs="?" if step == "assign" else None)
         parser.add_argument("--as", dest="actor", required=True, help="thư điện tử của người thực hiện")
@@ -222,7 +172,7 @@ def add_task_commands(groups: Any, add: Any) -> None:
         parser.add_argument("--at", type=moment, help="thời điểm thao tác (ISO 8601; mặc định bây giờ)")
         if step == "assign":
             parser.add_argument("--all", action="store_true", help="giao mọi nhiệm vụ chưa giao của kế hoạch")
-        for dest, flags, extra in options:
+        for dest, flags, extra in step_options(step):
             parser.add_argument(*flags, dest=dest, **extra)
     classify = add(steps, "classify", cmd_task_classify, "đánh dấu nhiệm vụ 'mật' (hoặc bỏ đánh dấu với --off)")
     classify.add_argument("plan")
