@@ -1,6 +1,6 @@
 """The HTTP API under /api: log in, list my tasks, read one with its history, make a move.
 
-Every move goes through `models.lifecycle.apply_move` — the state machine the CLI's flows
+Every move goes through `models.lifecycle.moves.apply_move` — the state machine the CLI's flows
 use — with the person's own authority, and lands in the audit log with their name.
 """
 
@@ -33,16 +33,16 @@ from api.inputs import CleanPayload, CleanText, IdempotencyKey, PathCode, RowId
 from api.limits import RequestGuard
 from api.moves import MoveRefusedError, run_move
 from documents import evidence
-from models import machine_tokens
-from models.access import NOT_VISIBLE, can_see, sees_reports, visible_tasks
-from models.accounts import LoginError, login, logout, person_for_token
+from models.accounts import machine_tokens
+from models.accounts.access import NOT_VISIBLE, can_see, sees_reports, visible_tasks
+from models.accounts.login import LoginError, login, logout, person_for_token
 from models.errors import PlanflowError, ReportError
-from models.org import Person
-from models.plan_queries import task_view
-from models.step_inputs import payload_schemas
-from models.task_history import task_history
-from models.waiting import waiting_on_many
-from models.workflow import Action
+from models.lifecycle.history import task_history
+from models.lifecycle.inputs import payload_schemas
+from models.lifecycle.queries import task_view
+from models.lifecycle.waiting import waiting_on_many
+from models.lifecycle.workflow import Action
+from models.org.tables import Person
 from runtime.environment import get_database
 from runtime.settings import get_settings
 

@@ -12,8 +12,8 @@ from prefect.exceptions import ParameterBindError, ParameterTypeError
 from flows.lifecycle import STEP_FLOWS
 from models.audit import Channel
 from models.errors import PlanflowError
-from models.step_inputs import input_of, step_of
-from models.workflow import Action
+from models.lifecycle.inputs import input_of, step_of
+from models.lifecycle.workflow import Action
 from runtime.channel import acting_through
 from runtime.prefect_run import run_flow
 

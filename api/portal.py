@@ -29,25 +29,25 @@ from api.moves import MoveRefusedError, run_move
 from api.task_query import link, read_query
 from documents import evidence
 from documents.calendar_ics import tasks_calendar
-from models.access import NOT_VISIBLE, can_see, is_secretariat, my_actions, sees, sees_reports, visible_tasks
-from models.accounts import LoginError, form_key, login, logout, person_for_token
+from models.accounts.access import NOT_VISIBLE, can_see, is_secretariat, my_actions, sees, sees_reports, visible_tasks
+from models.accounts.login import LoginError, form_key, login, logout, person_for_token
 from models.audit import Channel
-from models.calendar import VIETNAM, local_date
-from models.deadline_words import meaning_vi
-from models.directory import roles_of
+from models.calendar.days import VIETNAM, local_date
+from models.escalation.undelivered import undelivered
 from models.labels import label_vi
-from models.lifecycle import TaskNotFoundError, load_task
-from models.org import Person
-from models.plan_queries import task_view
-from models.reporting import CATEGORIES
-from models.step_inputs import Widget, field_forms, input_of
-from models.task_history import task_history
-from models.task_list import TAB_LABELS_VI, WINDOW_LABELS_VI, listed, page_of_tasks
-from models.undelivered import undelivered
-from models.urgency import URGENCY_LABELS_VI, urgency
+from models.lifecycle.history import task_history
+from models.lifecycle.inputs import Widget, field_forms, input_of
+from models.lifecycle.moves import TaskNotFoundError, load_task
+from models.lifecycle.queries import task_view
+from models.lifecycle.roles import roles_of
+from models.lifecycle.task_list import TAB_LABELS_VI, WINDOW_LABELS_VI, listed, page_of_tasks
+from models.lifecycle.urgency import URGENCY_LABELS_VI, urgency
+from models.lifecycle.waiting import attention_facts
+from models.lifecycle.workflow import ACTION_LABELS_VI, STATUS_LABELS_VI, Action, TaskStatus
+from models.org.tables import Person
+from models.plan.deadline_words import meaning_vi
+from models.reporting.figures import CATEGORIES
 from models.vn_format import change_text, day_text, number_text
-from models.waiting import attention_facts
-from models.workflow import ACTION_LABELS_VI, STATUS_LABELS_VI, Action, TaskStatus
 from runtime.environment import get_database
 from runtime.settings import get_settings
 

@@ -16,13 +16,13 @@ from starlette.concurrency import run_in_threadpool
 
 from api.inputs import refuse_control_characters
 from api.portal import Who, _check_form_key, _page, router
-from models.access import is_secretariat
+from models.accounts.access import is_secretariat
 from models.audit import Channel
-from models.classification import set_classified
 from models.errors import PlanflowError
-from models.org import Organization
-from models.plan import Plan
-from models.review_cycle import ReviewCycle
+from models.lifecycle.classification import set_classified
+from models.org.tables import Organization
+from models.plan.tables import Plan
+from models.reporting.review_cycle import ReviewCycle
 from runtime.channel import acting_through
 from runtime.prefect_run import run_flow
 

@@ -17,10 +17,10 @@ from api.portal import Who, _check_form_key, _page, router
 from api.portal_console import secretariat_only
 from documents.directory_yaml import read_directory
 from models.audit import Channel
-from models.directory import DirectoryError, DirectoryFile, load_directory
-from models.directory_preview import preview_directory
 from models.errors import PlanflowError
-from models.org import Organization
+from models.org.directory import DirectoryError, DirectoryFile, load_directory
+from models.org.directory_preview import preview_directory
+from models.org.tables import Organization
 from runtime.settings import get_settings
 
 MAX_BYTES = 1024 * 1024

@@ -13,15 +13,15 @@ from sqlalchemy import select
 
 from api.portal import Who, _check_form_key, _page, router
 from api.portal_console import secretariat_only
-from models.errors import PlanflowError
-from models.machine_tokens import (
+from models.accounts.machine_tokens import (
     SCOPE_LABELS_VI,
     MachineScope,
     create_machine_token,
     machine_tokens_of,
     revoke_machine_token,
 )
-from models.org import Agency
+from models.errors import PlanflowError
+from models.org.tables import Agency
 
 
 def _systems_page(request: Request, who: Who, new_token: str | None = None, message: str | None = None) -> Response:

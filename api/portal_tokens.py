@@ -10,8 +10,8 @@ from fastapi import Form, HTTPException, Request
 from fastapi.responses import Response
 
 from api.portal import Who, _check_form_key, _page, router
+from models.accounts.personal_tokens import create_token, revoke_token, tokens_of
 from models.errors import PlanflowError
-from models.personal_tokens import create_token, revoke_token, tokens_of
 
 
 def _tokens_page(request: Request, who: Who, new_token: str | None = None, message: str | None = None) -> Response:

@@ -10,11 +10,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.access import is_secretariat, sees_reports
+from models.accounts.access import is_secretariat, sees_reports
+from models.calendar.period import parse_period
 from models.errors import ReportError
-from models.org import Organization, Person
-from models.period import parse_period
-from models.reporting import StoredReport
+from models.org.tables import Organization, Person
+from models.reporting.figures import StoredReport
 from runtime.prefect_run import run_flow
 
 MEDIA_TYPES = {

@@ -7,8 +7,8 @@ from enum import StrEnum
 from typing import TypeVar
 from urllib.parse import urlencode
 
-from models.task_list import Tab, TaskQuery, Window
-from models.workflow import TaskStatus
+from models.lifecycle.task_list import Tab, TaskQuery, Window
+from models.lifecycle.workflow import TaskStatus
 
 MAX_TEXT = 200
 E = TypeVar("E", bound=StrEnum)

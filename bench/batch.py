@@ -11,7 +11,7 @@ import time
 from typing import Any
 
 from models.db import Database
-from models.report_store import organizations_with_plans
+from models.reporting.store import organizations_with_plans
 
 
 def use_database(database_url: str) -> None:

@@ -19,14 +19,14 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Connection
 
 from documents.reader import read_plan
-from models.agency_names import agency_key, agency_kind, display_name
 from models.audit import AuditEvent
-from models.calendar import VIETNAM
+from models.calendar.days import VIETNAM
 from models.db import Database
-from models.deadlines import DeadlineSpec, parse_deadline
-from models.org import Agency, Organization, Person
-from models.plan import KpiIndicator, Plan, PlanSection, PlanTask, PlanTaskCoordinator, PlanTaskLeader
-from models.records import DeadlineChange, Explanation, ProgressReport, Submission
+from models.lifecycle.tables import DeadlineChange, Explanation, ProgressReport, Submission
+from models.org.names import agency_key, agency_kind, display_name
+from models.org.tables import Agency, Organization, Person
+from models.plan.deadlines import DeadlineSpec, parse_deadline
+from models.plan.tables import KpiIndicator, Plan, PlanSection, PlanTask, PlanTaskCoordinator, PlanTaskLeader
 from runtime.progress import steps
 from runtime.samples import SEED_PLAN
 

@@ -19,7 +19,7 @@ import httpx
 from sqlalchemy import func, select
 
 from bench.cli_step import running_service
-from models.accounts import set_password
+from models.accounts.login import set_password
 from models.audit import AuditEvent
 from models.db import Database
 

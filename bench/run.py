@@ -35,15 +35,15 @@ from bench.targets import targets
 from documents.reader import read_plan
 from documents.report_docx import ReportLayout
 from documents.report_files import charts, write_report_files
+from models.calendar.period import parse_period
 from models.db import Database
-from models.escalation import sweep
-from models.lifecycle import MoveRequest, apply_move
-from models.org import Agency
-from models.period import parse_period
-from models.plan import Plan, PlanTask
-from models.plan_store import save_plan
-from models.reporting import compile_figures
-from models.workflow import Action
+from models.escalation.sweep import sweep
+from models.lifecycle.moves import MoveRequest, apply_move
+from models.lifecycle.workflow import Action
+from models.org.tables import Agency
+from models.plan.store import save_plan
+from models.plan.tables import Plan, PlanTask
+from models.reporting.figures import compile_figures
 from runtime.prefect_database import sibling_database_name
 from runtime.samples import SEED_PLAN
 
@@ -224,7 +224,7 @@ def _api_transitions(database_url: str, count: int) -> dict[str, Any]:
     from fastapi.testclient import TestClient
 
     from api.app import app
-    from models.accounts import set_password
+    from models.accounts.login import set_password
 
     database = Database(database_url)
     tasks = _office_tasks(database, count + 1)

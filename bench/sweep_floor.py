@@ -17,10 +17,10 @@ from sqlalchemy.engine import Connection
 
 from models.audit import AuditEvent
 from models.db import Database
-from models.escalation import Escalation
-from models.outbox import Notification
-from models.plan import PlanTask
-from models.records import Explanation
+from models.escalation.sweep import Escalation
+from models.lifecycle.tables import Explanation
+from models.outbox.tables import Notification
+from models.plan.tables import PlanTask
 
 
 def _sweep_rows(now: datetime) -> dict[Table, Any]:

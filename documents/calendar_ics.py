@@ -9,7 +9,7 @@ from typing import Any
 from dateutil.rrule import rrulestr
 from icalendar import Calendar, Event, vRecur
 
-from models.deadlines import DeadlineKind
+from models.plan.deadlines import DeadlineKind
 
 
 def tasks_calendar(tasks: list[dict[str, Any]], *, name: str, year: int | None = None) -> bytes:

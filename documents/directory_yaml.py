@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from models.directory import AgencyEntry, DirectoryError, DirectoryFile, GroupEntry, PersonEntry
+from models.org.directory import AgencyEntry, DirectoryError, DirectoryFile, GroupEntry, PersonEntry
 from models.safe_yaml import UnsafeYamlError, load_plain_yaml
 
 

@@ -10,7 +10,7 @@ from docx.shared import Pt
 
 from documents.metadata import metadata_rows
 from documents.table_export import TABLE_HEADER, table_rows
-from models.plan_document import PlanDocument
+from models.plan.document import PlanDocument
 
 
 def write_docx(document: PlanDocument, path: Path) -> Path:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from models.deadlines import InvalidDeadlineError, parse_deadline
-from models.plan_document import (
+from models.plan.deadlines import InvalidDeadlineError, parse_deadline
+from models.plan.document import (
     OrganizationRecord,
     PlanDocument,
     PlanImportError,

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from documents.plan_text import ROMAN, code_from_path, read_header, read_lines, split_at_appendix
-from models.agency_names import clean_text, display_name, normalize_leader, split_agencies
-from models.deadlines import DeadlineKind, InvalidDeadlineError, parse_deadline
-from models.kpi import measurable_sentences
-from models.plan_document import PlanDocument, SectionRecord, TaskRecord
+from models.org.names import clean_text, display_name, normalize_leader, split_agencies
+from models.plan.deadlines import DeadlineKind, InvalidDeadlineError, parse_deadline
+from models.plan.document import PlanDocument, SectionRecord, TaskRecord
+from models.plan.kpi import measurable_sentences
 
 _HEADER_START = re.compile(r"^Nhiệm vụ cụ thể\b")
 _HEADER_END = "hoàn thành"
@@ -64,18 +64,12 @@ def read_pdf_text(path: Path, *, code: str | None = None) -> PlanDocument:
     header = read_header(body, appendix)
     first_line = len(body) + 2
     sections, blocks = _blocks(appendix, first_line)
-    return PlanDocument(
+    return header.document(
         code=code or code_from_path(path),
-        title=header.title,
-        year=header.year,
-        organization=header.organization,
-        issuing_body=header.issuing_body,
-        document_number=header.document_number,
         source_name=path.name,
         source_format="pdf-text",
         sections=sections,
         tasks=[_task(block) for block in blocks],
-        indicators=header.indicators,
     )
 
 

@@ -8,9 +8,9 @@ import re
 from collections import Counter
 
 from documents.plan_text import PlanHeader, _indicators, slugify
-from models.agency_names import clean_text
 from models.errors import InvalidInputError
-from models.plan_document import OrganizationRecord
+from models.org.names import clean_text
+from models.plan.document import OrganizationRecord
 
 _KINDS = r"KẾ HOẠCH|CHƯƠNG TRÌNH(?: HÀNH ĐỘNG| CÔNG TÁC)?|ĐỀ ÁN|DANH MỤC|PHƯƠNG ÁN|NGHỊ QUYẾT|QUYẾT ĐỊNH"
 _KIND_LINE = re.compile(rf"^\s*(?:{_KINDS})\s*(.*)$")

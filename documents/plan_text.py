@@ -7,10 +7,10 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.agency_names import clean_text
 from models.errors import InvalidInputError
-from models.kpi import parse_indicator
-from models.plan_document import OrganizationRecord
+from models.org.names import clean_text
+from models.plan.document import OrganizationRecord, PlanDocument, SectionRecord, TaskRecord
+from models.plan.kpi import parse_indicator
 
 ROMAN = r"(?:XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)"
 _APPENDIX = re.compile(rf"^PHỤ LỤC(?:\s+(?:SỐ\s+)?(?:{ROMAN}|\d{{1,2}}))?:?$")
@@ -57,6 +57,31 @@ class PlanHeader:
     issuing_body: str | None
     document_number: str | None
     indicators: list[str]
+
+    def document(
+        self,
+        *,
+        code: str,
+        source_name: str,
+        source_format: str,
+        sections: list[SectionRecord],
+        tasks: list[TaskRecord],
+        indicators: list[str] | None = None,
+    ) -> PlanDocument:
+        """The plan this header opens, with the tasks and sections read below it (every reader builds it so)."""
+        return PlanDocument(
+            code=code,
+            title=self.title,
+            year=self.year,
+            organization=self.organization,
+            issuing_body=self.issuing_body,
+            document_number=self.document_number,
+            source_name=source_name,
+            source_format=source_format,
+            sections=sections,
+            tasks=tasks,
+            indicators=self.indicators if indicators is None else indicators,
+        )
 
 
 def read_header(body: list[str], appendix: list[str]) -> PlanHeader:

@@ -28,7 +28,7 @@ from documents.tables.text_tables import has_pipe_table, read_markdown_content, 
 from documents.tables.xlsx_tables import read_xlsx_content
 from documents.tsv_text import looks_tab_separated
 from documents.yaml_plan import read_yaml
-from models.plan_document import PlanDocument, PlanImportError, Problem
+from models.plan.document import PlanDocument, PlanImportError, Problem
 
 SUPPORTED = (
     ".docx, .pdf (có lớp chữ), .xlsx, .html/.htm (trang web đã lưu), .md/.txt (bảng Markdown, bảng phân cách "
@@ -167,13 +167,8 @@ def _from_tables(
         )
     else:
         header = _header(content.lines, [t.deadline for t in rows.tasks], organization)
-        document = PlanDocument(
+        document = header.document(
             code=code or code_from_path(path),
-            title=header.title,
-            year=header.year,
-            organization=header.organization,
-            issuing_body=header.issuing_body,
-            document_number=header.document_number,
             source_name=path.name,
             source_format=source_format,
             sections=rows.sections,

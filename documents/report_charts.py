@@ -7,7 +7,7 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
-from models.reporting import CATEGORIES
+from models.reporting.figures import CATEGORIES
 
 COLOURS = {
     "completed_on_time": "#2e7d32",

@@ -23,8 +23,9 @@ from docx.shared import Cm, Pt
 
 from documents.column_widths import fitted_widths
 from models.labels import label_vi
-from models.report_title import report_subject
-from models.report_views import (
+from models.reporting.figures import CATEGORIES, RATIO_DEFINITIONS
+from models.reporting.title import report_subject
+from models.reporting.views import (
     UNIT_COLUMNS,
     indicator_assessment,
     indicator_result,
@@ -32,7 +33,6 @@ from models.report_views import (
     recurring_line,
     unit_rows,
 )
-from models.reporting import CATEGORIES, RATIO_DEFINITIONS
 from models.vn_format import change_text, day_text, percent_text, target_text
 from notifications.vietnamese import date_line
 

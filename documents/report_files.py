@@ -9,7 +9,7 @@ from documents.report_charts import status_bars, trend
 from documents.report_docx import ReportLayout, write_report_docx
 from documents.report_html import write_report_html
 from documents.report_xlsx import write_report_xlsx
-from models.reporting import CATEGORIES
+from models.reporting.figures import CATEGORIES
 from models.vn_format import change_text, day_text, percent_text
 
 

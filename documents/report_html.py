@@ -10,8 +10,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from documents.report_docx import ReportLayout
 from models.labels import label_vi
-from models.report_title import report_subject
-from models.report_views import (
+from models.reporting.figures import CATEGORIES, RATIO_DEFINITIONS
+from models.reporting.title import report_subject
+from models.reporting.views import (
     UNIT_COLUMNS,
     indicator_assessment,
     indicator_result,
@@ -19,7 +20,6 @@ from models.report_views import (
     recurring_line,
     unit_rows,
 )
-from models.reporting import CATEGORIES, RATIO_DEFINITIONS
 from models.vn_format import change_text, day_text, measure_text, percent_text, target_text
 from notifications.vietnamese import date_line
 

@@ -13,8 +13,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from models.labels import label_vi
-from models.report_views import UNIT_COLUMNS, unit_values
-from models.reporting import CATEGORIES, CATEGORY_MEANINGS, RATIO_DEFINITIONS
+from models.reporting.figures import CATEGORIES, CATEGORY_MEANINGS, RATIO_DEFINITIONS
+from models.reporting.views import UNIT_COLUMNS, unit_values
 
 FILLS = {
     "completed_on_time": "C8E6C9",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.plan_document import PlanDocument, TaskRecord
+from models.plan.document import PlanDocument, TaskRecord
 
 TABLE_HEADER = [
     "STT",

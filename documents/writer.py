@@ -8,7 +8,7 @@ from documents.docx_plan import write_docx
 from documents.xlsx_plan import write_xlsx
 from documents.yaml_plan import write_yaml
 from models.errors import InvalidInputError
-from models.plan_document import PlanDocument
+from models.plan.document import PlanDocument
 
 WRITERS = {".yaml": write_yaml, ".yml": write_yaml, ".xlsx": write_xlsx, ".docx": write_docx}
 

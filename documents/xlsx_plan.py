@@ -11,7 +11,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from documents.metadata import metadata_rows
 from documents.table_export import TABLE_HEADER, table_rows
-from models.plan_document import PlanDocument
+from models.plan.document import PlanDocument
 
 META_SHEET = "Kế hoạch"
 TABLE_SHEET = "Phụ lục"

@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from models.plan_document import (
+from models.plan.document import (
     OrganizationRecord,
     PlanDocument,
     PlanImportError,

@@ -8,7 +8,7 @@ from typing import Any
 from prefect import flow, get_run_logger
 
 from flows.reports import compile_report
-from models.calendar import VIETNAM, local_date
+from models.calendar.days import VIETNAM, local_date
 from runtime.prefect_run import label_current_run
 from tasks.notify import (
     advance_review_cycles,

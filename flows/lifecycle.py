@@ -15,8 +15,7 @@ from prefect import Flow, flow, get_run_logger
 from prefect.runtime import flow_run
 from pydantic import SecretStr
 
-from models.lifecycle import MoveRequest
-from models.step_inputs import (
+from models.lifecycle.inputs import (
     AcknowledgeInput,
     AssignInput,
     CancelInput,
@@ -33,7 +32,8 @@ from models.step_inputs import (
     SubmitExplanationInput,
     SubmitInput,
 )
-from models.workflow import Action
+from models.lifecycle.moves import MoveRequest
+from models.lifecycle.workflow import Action
 from runtime.channel import current_channel
 from runtime.prefect_run import label_current_run, started_from_deployment
 from tasks.lifecycle import apply_task_move, assign_plan_tasks, prove_actor, task_tags

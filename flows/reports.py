@@ -9,9 +9,9 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from documents.report_files import markdown_summary
-from models.calendar import local_date
-from models.period import last_complete_period
-from models.reporting import CATEGORIES, TOP_OVERDUE
+from models.calendar.days import local_date
+from models.calendar.period import last_complete_period
+from models.reporting.figures import CATEGORIES, TOP_OVERDUE
 from runtime.prefect_run import label_current_run
 from runtime.progress import steps
 from runtime.settings import get_settings

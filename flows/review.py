@@ -8,9 +8,9 @@ from typing import Any
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
-from models.calendar import add_working_days, local_date
-from models.period import period_containing
-from models.review_cycle import cycle_summary
+from models.calendar.days import add_working_days, local_date
+from models.calendar.period import period_containing
+from models.reporting.review_cycle import cycle_summary
 from runtime.prefect_run import label_current_run
 from tasks.review import open_review_cycle
 

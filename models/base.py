@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -73,3 +74,10 @@ class Timestamped:
     updated_at: Mapped[datetime] = mapped_column(
         UtcDateTime(), server_default=CURRENT_TIMESTAMP, default=utc_now, onupdate=utc_now, nullable=False
     )
+
+
+def insert_new_only(session: Session, table: Any) -> Any:
+    """`INSERT … ON CONFLICT DO NOTHING` in the session's dialect (PostgreSQL or SQLite): a row whose unique key
+    is already there is skipped, which is how queued messages and fired rungs stay exactly-once."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing()

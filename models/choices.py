@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from models.accounts.machine_tokens import MachineScope
 from models.audit import Channel
-from models.deadlines import DeadlineKind
-from models.escalation import EscalationKind
-from models.machine_tokens import MachineScope
-from models.org import AgencyKind, OrganizationLevel
-from models.outbox import DeliveryChannel, OutboxStatus
-from models.records import ExplanationDecision, ExtensionDecision, SubmissionDecision
-from models.review_cycle import ReviewCycleStatus
-from models.workflow import TaskStatus
+from models.escalation.sweep import EscalationKind
+from models.lifecycle.tables import ExplanationDecision, ExtensionDecision, SubmissionDecision
+from models.lifecycle.workflow import TaskStatus
+from models.org.tables import AgencyKind, OrganizationLevel
+from models.outbox.tables import DeliveryChannel, OutboxStatus
+from models.plan.deadlines import DeadlineKind
+from models.reporting.review_cycle import ReviewCycleStatus
 
 STORED_CHOICES: dict[tuple[str, str], type[StrEnum]] = {
     ("plan_tasks", "status"): TaskStatus,

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -117,10 +116,3 @@ class Database:
     def dispose(self) -> None:
         """Close pooled connections (tests drop databases after this)."""
         self.engine.dispose()
-
-
-def insert_new_only(session: Session, table: Any) -> Any:
-    """`INSERT … ON CONFLICT DO NOTHING` in the session's dialect (PostgreSQL or SQLite): a row whose unique key
-    is already there is skipped, which is how queued messages and fired rungs stay exactly-once."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(table).on_conflict_do_nothing()

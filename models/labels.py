@@ -5,8 +5,8 @@ decisions, roles — in Vietnamese. The CLI, the portal, messages and every repo
 from __future__ import annotations
 
 from models.audit import CHANNEL_LABELS_VI
-from models.deadlines import KIND_LABELS_VI, DeadlineKind
-from models.workflow import ACTION_LABELS_VI, ROLE_LABELS_VI, STATUS_LABELS_VI, Action, Role, TaskStatus
+from models.lifecycle.workflow import ACTION_LABELS_VI, ROLE_LABELS_VI, STATUS_LABELS_VI, Action, Role, TaskStatus
+from models.plan.deadlines import KIND_LABELS_VI, DeadlineKind
 
 DECISION_LABELS_VI = {
     "approved": "đã duyệt",

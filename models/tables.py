@@ -10,17 +10,17 @@ from importlib import import_module
 from types import ModuleType
 
 TABLE_MODULE_NAMES = (
-    "accounts",
+    "accounts.login",
     "audit",
-    "escalation",
-    "escalation_policy",
-    "machine_tokens",
-    "org",
-    "outbox",
-    "personal_tokens",
-    "plan",
-    "records",
-    "reporting",
-    "review_cycle",
+    "escalation.sweep",
+    "escalation.policy",
+    "accounts.machine_tokens",
+    "org.tables",
+    "outbox.tables",
+    "accounts.personal_tokens",
+    "plan.tables",
+    "lifecycle.tables",
+    "reporting.figures",
+    "reporting.review_cycle",
 )
 TABLE_MODULES: tuple[ModuleType, ...] = tuple(import_module(f"models.{name}") for name in TABLE_MODULE_NAMES)

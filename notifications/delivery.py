@@ -20,10 +20,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from models.db import Database
-from models.escalation import Escalation
-from models.org import Agency, Organization, Person
-from models.outbox import Notification, OutboxStatus
-from models.plan import Plan, PlanTask
+from models.escalation.sweep import Escalation
+from models.org.tables import Agency, Organization, Person
+from models.outbox.tables import Notification, OutboxStatus
+from models.plan.tables import Plan, PlanTask
 from notifications.channels import DeliveryError, SmtpConfig, WebhookConfig, send_email, send_webhook
 from notifications.render import render
 from notifications.vietnamese import moment, running_date

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from models.errors import PlanflowError
-from models.workflow import STATUS_LABELS_VI
+from models.lifecycle.workflow import STATUS_LABELS_VI
 from planflow.cli_bench import add_bench_commands
 from planflow.cli_common import UserError, day, plan_year, print_json, vietnamese_choice
 from planflow.cli_ops import add_ops_commands
@@ -29,8 +29,8 @@ def cmd_deadline_parse(args: argparse.Namespace) -> int:
     """Show what planflow understands of a deadline text."""
     from datetime import UTC, datetime, timedelta
 
-    from models.calendar import local_date
-    from models.deadlines import parse_deadline
+    from models.calendar.days import local_date
+    from models.plan.deadlines import parse_deadline
 
     parsed = parse_deadline(args.text, year=args.year)
     spec = parsed.to_dict()
@@ -42,7 +42,7 @@ def cmd_deadline_parse(args: argparse.Namespace) -> int:
     if args.json:
         print_json(spec)
         return 0
-    from models.deadline_words import meaning_vi
+    from models.plan.deadline_words import meaning_vi
     from models.vn_format import day_text
 
     lines = meaning_vi(spec)
@@ -107,7 +107,7 @@ def cmd_plan_import(args: argparse.Namespace) -> int:
 def cmd_plan_lint(args: argparse.Namespace) -> int:
     """Check every task of a plan file against the "6 rõ" rule."""
     from documents.reader import read_plan
-    from models.six_clear import lint_plan
+    from models.plan.six_clear import lint_plan
 
     document = read_plan(Path(args.file), columns=args.columns, organization=args.org)
     findings = lint_plan(document)
@@ -130,7 +130,7 @@ def cmd_plan_lint(args: argparse.Namespace) -> int:
 
 def cmd_plan_show(args: argparse.Namespace) -> int:
     """A plan's header, sections and counts."""
-    from models.plan_queries import get_plan, plan_view
+    from models.lifecycle.queries import get_plan, plan_view
     from runtime.environment import get_database
 
     with get_database().session() as session:
@@ -154,7 +154,7 @@ def cmd_plan_show(args: argparse.Namespace) -> int:
 def cmd_plan_export(args: argparse.Namespace) -> int:
     """Write a stored plan to YAML, Excel or Word."""
     from documents.writer import write_plan
-    from models.plan_queries import load_document
+    from models.lifecycle.queries import load_document
     from runtime.environment import get_database
 
     with get_database().session() as session:
@@ -183,7 +183,7 @@ def cmd_plan_convert(args: argparse.Namespace) -> int:
 
 def cmd_tasks_list(args: argparse.Namespace) -> int:
     """List tasks, of one plan or all."""
-    from models.plan_queries import list_tasks
+    from models.lifecycle.queries import list_tasks
     from runtime.environment import get_database
 
     with get_database().session() as session:
@@ -212,8 +212,8 @@ def cmd_tasks_list(args: argparse.Namespace) -> int:
 def cmd_tasks_ics(args: argparse.Namespace) -> int:
     """Write the tasks' deadlines as an iCalendar file for Outlook and phone calendars."""
     from documents.calendar_ics import tasks_calendar
-    from models.agency_names import agency_key
-    from models.plan_queries import list_tasks
+    from models.lifecycle.queries import list_tasks
+    from models.org.names import agency_key
     from runtime.environment import get_database
 
     with get_database().session() as session:
@@ -238,7 +238,7 @@ def cmd_org_load(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
     from documents.directory_yaml import read_directory
-    from models.directory import load_directory
+    from models.org.directory import load_directory
     from runtime.environment import get_database
 
     directory = read_directory(Path(args.file))

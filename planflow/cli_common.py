@@ -46,7 +46,7 @@ def vietnamese_choice(labels: Mapping[str, str]) -> dict[str, Any]:
 
 def moment(text: str) -> datetime:
     """An ISO 8601 moment within 1900–2100; without an offset it is Vietnam time."""
-    from models.calendar import VIETNAM, within_horizon
+    from models.calendar.days import VIETNAM, within_horizon
 
     value = datetime.fromisoformat(text.strip())
     within_horizon(value.date(), "Thời điểm")
@@ -55,7 +55,7 @@ def moment(text: str) -> datetime:
 
 def day(text: str) -> date:
     """An ISO date (YYYY-MM-DD) within 1900–2100."""
-    from models.calendar import within_horizon
+    from models.calendar.days import within_horizon
 
     return within_horizon(date.fromisoformat(text.strip()), "Ngày")
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from documents.reader import Reading, read_plan_with_details
 from documents.tables.headers import FIELD_TITLES_VI
-from models.plan_document import find_problems
-from models.six_clear import lint_plan
+from models.plan.document import find_problems
+from models.plan.six_clear import lint_plan
 from planflow.cli_common import print_json
 
 SHOWN_ROWS = 5

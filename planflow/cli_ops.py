@@ -59,7 +59,7 @@ def cmd_notify_list(args: argparse.Namespace) -> int:
     """List outbox rows (pending, failed …) with their reasons."""
     from sqlalchemy import select
 
-    from models.outbox import Notification
+    from models.outbox.tables import Notification
     from runtime.environment import get_database
 
     query = select(Notification).order_by(Notification.id.desc()).limit(args.limit)
@@ -88,7 +88,7 @@ def cmd_notify_list(args: argparse.Namespace) -> int:
 
 def cmd_notify_retry(args: argparse.Namespace) -> int:
     """Put a failed message back in the queue (after checking it did not arrive)."""
-    from models.outbox import Notification, OutboxStatus
+    from models.outbox.tables import Notification, OutboxStatus
     from runtime.environment import get_database
 
     with get_database().transaction() as session:
@@ -104,8 +104,8 @@ def cmd_policy_set(args: argparse.Namespace) -> int:
     """Store an organization's escalation policy from a YAML file."""
     from sqlalchemy import select
 
-    from models.escalation_policy import load_policy_file, set_policy
-    from models.org import Organization
+    from models.escalation.policy import load_policy_file, set_policy
+    from models.org.tables import Organization
     from runtime.environment import get_database
 
     policy = load_policy_file(Path(args.file))
@@ -122,8 +122,8 @@ def cmd_policy_show(args: argparse.Namespace) -> int:
     """The policy in force for an organization (its own, or the default)."""
     from sqlalchemy import select
 
-    from models.escalation_policy import policy_for
-    from models.org import Organization
+    from models.escalation.policy import policy_for
+    from models.org.tables import Organization
     from runtime.environment import get_database
 
     with get_database().session() as session:

@@ -18,7 +18,7 @@ def cmd_report_compile(args: argparse.Namespace) -> int:
 
     configure_prefect_environment()
     from flows.reports import compile_report
-    from models.period import parse_period
+    from models.calendar.period import parse_period
     from runtime.prefect_run import run_flow
 
     parse_period(args.period)  # a clear error before Prefect starts
@@ -39,7 +39,7 @@ def cmd_report_compile_all(args: argparse.Namespace) -> int:
 
     configure_prefect_environment()
     from flows.report_batch import run_period_reports
-    from models.period import parse_period
+    from models.calendar.period import parse_period
 
     period = parse_period(args.period)  # a clear error before Prefect starts
     result = run_period_reports(period.key, workers=args.workers, recompile=args.recompile)
@@ -56,9 +56,9 @@ def cmd_report_compile_all(args: argparse.Namespace) -> int:
 def cmd_report_tasks(args: argparse.Namespace) -> int:
     """Export every task of an organization and those under it, as at a period's end, to Excel (streamed)."""
     from documents.report_xlsx import write_task_list_xlsx
-    from models.calendar import local_date
-    from models.period import parse_period
-    from models.reporting import task_rows
+    from models.calendar.days import local_date
+    from models.calendar.period import parse_period
+    from models.reporting.figures import task_rows
     from runtime.environment import get_database
 
     period = parse_period(args.period)
@@ -89,7 +89,7 @@ def _print_report(args: argparse.Namespace, result: dict[str, Any]) -> None:
 
 def cmd_kpi_record(args: argparse.Namespace) -> int:
     """Record a measured value of a plan indicator."""
-    from models.kpi_measure import record_measurement
+    from models.reporting.kpi_measure import record_measurement
     from runtime.environment import get_database
 
     at = args.at or datetime.now(UTC)
@@ -189,8 +189,8 @@ def cmd_review_status(args: argparse.Namespace) -> int:
     """Who was asked and who answered in a review cycle."""
     from sqlalchemy import select
 
-    from models.org import Organization
-    from models.review_cycle import ReviewCycle, cycle_state, record_answers
+    from models.org.tables import Organization
+    from models.reporting.review_cycle import ReviewCycle, cycle_state, record_answers
     from runtime.environment import get_database
 
     with get_database().transaction() as session:
@@ -246,7 +246,7 @@ def cmd_account_set_password(args: argparse.Namespace) -> int:
     """Set a person's password, read from standard input (never from the command line)."""
     import sys
 
-    from models.accounts import set_password
+    from models.accounts.login import set_password
     from runtime.environment import get_database
 
     password = sys.stdin.readline().rstrip("\n")

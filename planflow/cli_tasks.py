@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from models.step_inputs import STEP_INPUTS, FieldForm, Widget, field_forms
+from models.lifecycle.inputs import STEP_INPUTS, FieldForm, Widget, field_forms
 from planflow.cli_common import UserError, day, moment, print_json, vietnamese_choice
 
 
@@ -78,7 +78,7 @@ def cmd_task_step(args: argparse.Namespace) -> int:
 
 
 def _status_vi(value: str) -> str:
-    from models.workflow import STATUS_LABELS_VI, TaskStatus
+    from models.lifecycle.workflow import STATUS_LABELS_VI, TaskStatus
 
     return STATUS_LABELS_VI[TaskStatus(value)] if value in set(TaskStatus) else value
 
@@ -113,7 +113,7 @@ def _print(args: argparse.Namespace, result: dict[str, Any], line: str) -> None:
 
 def cmd_task_show(args: argparse.Namespace) -> int:
     """A task with its whole history."""
-    from models.task_history import task_history
+    from models.lifecycle.history import task_history
     from runtime.environment import get_database
 
     with get_database().session() as session:
@@ -143,7 +143,7 @@ def cmd_task_classify(args: argparse.Namespace) -> int:
     """Mark a task "mật" (or not): its messages then carry no content and never go to webhooks."""
     from datetime import UTC
 
-    from models.classification import set_classified
+    from models.lifecycle.classification import set_classified
     from runtime.environment import get_database
 
     with get_database().transaction() as session:

@@ -13,15 +13,15 @@ from typing import Any
 
 from documents.directory_yaml import read_directory
 from documents.reader import read_plan
-from models.calendar import VIETNAM, is_working_day
+from models.calendar.days import VIETNAM, is_working_day
 from models.db import Database
-from models.directory import load_directory
-from models.escalation import sweep
-from models.kpi_measure import record_measurement
-from models.lifecycle import MoveRequest, apply_move
-from models.plan_queries import get_plan
-from models.plan_store import save_plan
-from models.workflow import Action
+from models.escalation.sweep import sweep
+from models.lifecycle.moves import MoveRequest, apply_move
+from models.lifecycle.queries import get_plan
+from models.lifecycle.workflow import Action
+from models.org.directory import load_directory
+from models.plan.store import save_plan
+from models.reporting.kpi_measure import record_measurement
 from runtime.samples import SEED_DIRECTORY, SEED_PLAN
 
 PLAN = "vinh-tuy-2026"

@@ -151,7 +151,7 @@ def database_is_empty() -> bool:
     """True before any plan has been imported."""
     from sqlalchemy import select
 
-    from models.plan import Plan
+    from models.plan.tables import Plan
 
     with get_database().session() as session:
         return session.scalars(select(Plan.id).limit(1)).first() is None
@@ -176,7 +176,7 @@ def load_sample_directory() -> None:
     from datetime import UTC, datetime
 
     from documents.directory_yaml import read_directory
-    from models.directory import load_directory
+    from models.org.directory import load_directory
 
     with get_database().transaction() as session:
         load_directory(session, directory=read_directory(SEED_DIRECTORY), actor="planflow serve", now=datetime.now(UTC))

@@ -9,10 +9,10 @@ import httpx
 from sqlalchemy import func, select
 
 from models.db import current_revision, head_revision
-from models.escalation import SweepRun
-from models.org import Agency
-from models.outbox import Notification
-from models.plan import Plan, PlanTask
+from models.escalation.sweep import SweepRun
+from models.org.tables import Agency
+from models.outbox.tables import Notification
+from models.plan.tables import Plan, PlanTask
 from runtime.environment import get_database, running_service_api
 from runtime.service_record import running_service_record
 from runtime.settings import get_settings
@@ -45,7 +45,7 @@ def sweep_status() -> dict[str, Any] | None:
 
 def undelivered_status() -> list[dict[str, Any]]:
     """Recipients the outbox could not reach (no address, refused): the secretariat must tell them itself."""
-    from models.undelivered import undelivered
+    from models.escalation.undelivered import undelivered
 
     with get_database().session() as session:
         return [failure.to_dict() for failure in undelivered(session, limit=20)]

@@ -9,8 +9,8 @@ from prefect.cache_policies import NO_CACHE
 from pydantic import SecretStr
 
 from documents.plan_text import slugify
-from models.lifecycle import MoveRequest, MoveResult, apply_move_once, load_task
-from models.plan_assignment import PlanAssignment, assign_whole_plan
+from models.lifecycle.assignment import PlanAssignment, assign_whole_plan
+from models.lifecycle.moves import MoveRequest, MoveResult, apply_move_once, load_task
 from runtime.environment import get_database
 from runtime.progress import steps
 from tasks.retry import database_hiccup
@@ -62,7 +62,7 @@ def task_tags(plan_code: str, number: str, step: str) -> list[str]:
 def prove_actor(token: object, actor: str) -> None:
     """A run started from a deployment acts only for the person whose personal token it carries; a wrong,
     expired, revoked or someone else's token refuses the run before anything changes."""
-    from models.personal_tokens import prove
+    from models.accounts.personal_tokens import prove
 
     secret = token.get_secret_value() if isinstance(token, SecretStr) else (str(token) if token else None)
     with get_database().transaction() as session:

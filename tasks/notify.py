@@ -8,7 +8,7 @@ from typing import Any, cast
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from models.escalation import SweepResult, sweep
+from models.escalation.sweep import SweepResult, sweep
 from notifications.channels import SmtpConfig, WebhookConfig
 from notifications.delivery import Channels, DeliveryReport, deliver_pending
 from runtime.environment import get_database
@@ -65,7 +65,7 @@ def drain_outbox(now: datetime, limit: int) -> DeliveryReport:
 @task(name="advance-review-cycles", cache_policy=NO_CACHE, retries=2, retry_condition_fn=database_hiccup)
 def advance_review_cycles(as_of: date, now: datetime) -> dict[str, Any]:
     """Note who answered, remind who has not, close cycles past their due date."""
-    from models.review_cycle import remind_and_close
+    from models.reporting.review_cycle import remind_and_close
 
     with get_database().transaction() as session:
         reminded, closed = remind_and_close(session, as_of=as_of, now=now)
@@ -75,7 +75,7 @@ def advance_review_cycles(as_of: date, now: datetime) -> dict[str, Any]:
 @task(name="tell-secretariat-of-undelivered", cache_policy=NO_CACHE, retries=2, retry_condition_fn=database_hiccup)
 def tell_secretariat_of_undelivered(as_of: date, now: datetime) -> int:
     """Each Văn phòng hears once a day of the messages that could not reach their recipient."""
-    from models.undelivered import queue_undelivered_digests
+    from models.escalation.undelivered import queue_undelivered_digests
 
     with get_database().transaction() as session:
         return queue_undelivered_digests(session, day=as_of, now=now)
@@ -85,7 +85,7 @@ def tell_secretariat_of_undelivered(as_of: date, now: datetime) -> int:
 def remove_unreferenced_evidence() -> int:
     """Uploads that no submission named within a day are deleted (a refused or abandoned move's files)."""
     from documents.evidence import remove_unreferenced
-    from models.records import evidence_references
+    from models.lifecycle.tables import evidence_references
 
     with get_database().session() as session:
         referenced = evidence_references(session)

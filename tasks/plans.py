@@ -9,9 +9,9 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from documents.reader import read_plan
-from models.plan_document import PlanDocument
-from models.plan_store import SaveResult, save_plan
-from models.six_clear import Finding, lint_plan
+from models.plan.document import PlanDocument
+from models.plan.six_clear import Finding, lint_plan
+from models.plan.store import SaveResult, save_plan
 from runtime.environment import get_database
 from tasks.retry import database_hiccup
 

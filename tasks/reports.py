@@ -12,11 +12,11 @@ from prefect.cache_policies import NO_CACHE
 
 from documents.report_docx import ReportLayout
 from documents.report_files import charts, write_report_files
-from models.calendar import local_date
-from models.period import parse_period
-from models.report_layout import place, recipients, report_number, signer
-from models.report_store import already_reported, organizations_with_plans, store_report
-from models.reporting import TOP_OVERDUE, compile_figures, organizations_under
+from models.calendar.days import local_date
+from models.calendar.period import parse_period
+from models.reporting.figures import TOP_OVERDUE, compile_figures, organizations_under
+from models.reporting.layout import place, recipients, report_number, signer
+from models.reporting.store import already_reported, organizations_with_plans, store_report
 from runtime.environment import get_database
 from runtime.settings import get_settings
 

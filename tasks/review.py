@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from models.review_cycle import CycleState, start_cycle
+from models.reporting.review_cycle import CycleState, start_cycle
 from runtime.environment import get_database
 from tasks.retry import database_hiccup
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from models.lifecycle import MoveRequest
+from models.lifecycle.moves import MoveRequest
 
 
 @dataclass(frozen=True)
@@ -22,8 +22,8 @@ class Outcome:
 
 def _racer(url: str, barrier: Any, jobs: Any, outcomes: Any) -> None:
     from models.db import Database
-    from models.lifecycle import MoveError, apply_move_once
-    from models.lifecycle_steps import InvalidMoveError
+    from models.lifecycle.moves import MoveError, apply_move_once
+    from models.lifecycle.steps import InvalidMoveError
 
     database = Database(url, migrate=False)
     while True:

@@ -7,8 +7,8 @@ from datetime import datetime
 from documents.directory_yaml import read_directory
 from documents.reader import read_plan
 from models.db import Database
-from models.directory import load_directory
-from models.plan_store import save_plan
+from models.org.directory import load_directory
+from models.plan.store import save_plan
 from tests.paths import ORGS, PLANS
 from tests.time import NOW
 

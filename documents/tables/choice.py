@@ -9,8 +9,8 @@ from documents.tables.grid import Content, Row, Table
 from documents.tables.headers import Columns, guessed, header_at, normalize, override
 from documents.tables.structure import TableRows, read_structure
 from models.errors import InvalidInputError
-from models.kpi import parse_indicator
-from models.plan_document import Problem
+from models.plan.document import Problem
+from models.plan.kpi import parse_indicator
 
 HEADER_SEARCH_ROWS = 8  # a header sits in the first rows of its table (a title row or two may come first)
 

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from documents.plan_text import ROMAN
 from documents.tables.grid import Row
 from documents.tables.headers import FIELD_TITLES_VI, Columns, field_of, is_numbering_row
-from models.agency_names import clean_text, display_name, split_agencies, split_leaders
-from models.kpi import measurable_sentences
-from models.plan_document import Problem, SectionRecord, TaskRecord
+from models.org.names import clean_text, display_name, split_agencies, split_leaders
+from models.plan.document import Problem, SectionRecord, TaskRecord
+from models.plan.kpi import measurable_sentences
 
 _SECTION_NUMBER = re.compile(rf"^(?:(?i:phần|mục|chương)\s+)?({ROMAN}|[A-HĐ])[.):]?$")
 _TASK_NUMBER = re.compile(rf"^(?:({ROMAN})\.)?(\d{{1,3}})[.)]?$")

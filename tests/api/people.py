@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from models.accounts import set_password
+from models.accounts.login import set_password
 from models.db import Database
-from models.lifecycle import MoveRequest, apply_move
-from models.workflow import Action
+from models.lifecycle.moves import MoveRequest, apply_move
+from models.lifecycle.workflow import Action
 from tests.seeding import seed
 from tests.time import NOW
 

@@ -128,7 +128,7 @@ COORDINATOR, LEADER = "chunhiemubkt@vinhtuy.example", "pbttt@vinhtuy.example"
 
 
 def test_the_whole_life_of_a_task_over_the_api(client: TestClient, planflow_env: Database) -> None:
-    from models.accounts import set_password
+    from models.accounts.login import set_password
     from tests.time import NOW
 
     with planflow_env.transaction() as session:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from models.audit import AuditEvent
 from models.db import Database
-from models.plan import PlanTask
+from models.plan.tables import PlanTask
 from tests.api.people import LEAD, PASSWORD
 
 MOVES = "/api/tasks/vinh-tuy-2026/47/moves"

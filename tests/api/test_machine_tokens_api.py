@@ -11,10 +11,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from api.app import app
+from models.accounts.machine_tokens import MachineScope, create_machine_token
 from models.audit import AuditEvent
 from models.db import Database
-from models.machine_tokens import MachineScope, create_machine_token
-from models.org import Person
+from models.org.tables import Person
 from tests.api.people import OFFICE
 from tests.api.test_portal import form_key, logged_in
 

@@ -156,9 +156,9 @@ def test_the_explanation_form_appears_when_one_is_asked_for(client: TestClient) 
 def test_the_secretariat_sees_the_messages_that_reached_no_one(client: TestClient, planflow_env: Database) -> None:
     from sqlalchemy import update
 
-    from models.lifecycle import MoveRequest, apply_move
-    from models.org import Agency
-    from models.workflow import Action
+    from models.lifecycle.moves import MoveRequest, apply_move
+    from models.lifecycle.workflow import Action
+    from models.org.tables import Agency
     from notifications.channels import SmtpConfig, WebhookConfig
     from notifications.delivery import Channels, deliver_pending
     from tests.notifications.conftest import free_port
@@ -178,8 +178,8 @@ def test_the_secretariat_sees_the_messages_that_reached_no_one(client: TestClien
 
 
 def test_the_task_page_shows_everything_stored_for_the_task(client: TestClient, planflow_env: Database) -> None:
-    from models.lifecycle import MoveRequest, apply_move
-    from models.workflow import Action
+    from models.lifecycle.moves import MoveRequest, apply_move
+    from models.lifecycle.workflow import Action
     from tests.time import NOW
 
     moves = [
@@ -220,7 +220,7 @@ def test_the_console_assigns_a_plan_and_classifies_as_the_person_and_is_no_one_e
     client: TestClient, planflow_env: Database
 ) -> None:
     from models.audit import AuditEvent
-    from models.plan import Plan, PlanTask
+    from models.plan.tables import Plan, PlanTask
 
     office = logged_in(OFFICE)
     key = form_key(office.get("/portal/console").text)
@@ -246,7 +246,7 @@ def test_the_console_assigns_a_plan_and_classifies_as_the_person_and_is_no_one_e
 
 
 def test_the_console_previews_a_directory_file_before_applying_it(client: TestClient, planflow_env: Database) -> None:
-    from models.org import Person
+    from models.org.tables import Person
     from tests.paths import ORGS
 
     text = (ORGS / "dang-uy-phuong-vinh-tuy.yaml").read_text(encoding="utf-8")
@@ -279,7 +279,7 @@ def test_the_console_previews_a_directory_file_before_applying_it(client: TestCl
 def test_the_console_assigns_only_the_chosen_tasks_and_names_those_it_could_not(
     client: TestClient, planflow_env: Database
 ) -> None:
-    from models.plan import Plan, PlanTask
+    from models.plan.tables import Plan, PlanTask
 
     office = logged_in(OFFICE)
     key = form_key(office.get("/portal/console").text)

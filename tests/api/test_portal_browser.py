@@ -108,8 +108,8 @@ def test_each_person_sees_their_own_work_first_and_filters_narrow_it(portal: str
     for it; the status filter and the search narrow the list."""
     from playwright.sync_api import expect, sync_playwright
 
-    from models.lifecycle import MoveRequest, apply_move
-    from models.workflow import Action
+    from models.lifecycle.moves import MoveRequest, apply_move
+    from models.lifecycle.workflow import Action
     from tests.time import NOW
 
     with database.transaction() as session:
@@ -157,8 +157,8 @@ def test_the_secretariat_runs_its_own_jobs_from_the_console(portal: str, databas
     from playwright.sync_api import expect, sync_playwright
     from sqlalchemy import select
 
-    from models.reporting import StoredReport
-    from models.review_cycle import ReviewCycle
+    from models.reporting.figures import StoredReport
+    from models.reporting.review_cycle import ReviewCycle
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)

@@ -14,14 +14,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from documents.directory_yaml import read_directory
-from models.accounts import set_password
+from models.accounts.login import set_password
 from models.audit import AuditEvent
-from models.classification import set_classified
 from models.db import Database
-from models.directory import load_directory
-from models.lifecycle import MoveRequest, apply_move
-from models.plan import PlanTask
-from models.workflow import Action
+from models.lifecycle.classification import set_classified
+from models.lifecycle.moves import MoveRequest, apply_move
+from models.lifecycle.workflow import Action
+from models.org.directory import load_directory
+from models.plan.tables import PlanTask
 from tests.api.people import LEAD, OFFICE, OUTSIDER, PASSWORD
 from tests.paths import ORGS
 from tests.time import NOW

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from api.app import app
 from flows.lifecycle import STEP_FLOWS, step_flow
 from models.db import Database
-from models.records import Submission
-from models.step_inputs import STEP_INPUTS, AcknowledgeInput, ask, field_forms
+from models.lifecycle.inputs import STEP_INPUTS, AcknowledgeInput, ask, field_forms
+from models.lifecycle.tables import Submission
 from planflow.cli import main
 from tests.api.people import LEAD
 from tests.api.test_portal import TASK, form_key, logged_in
@@ -70,8 +70,10 @@ def test_a_field_added_to_an_action_reaches_every_door(
     assert 'name="urgency_note"' in page
 
 
-def test_the_portal_sends_measures_and_names_as_the_model_reads_them(client: TestClient, planflow_env: Database) -> None:
-    """The KPI values (one NAME=NUMBER a line) and the coordinating agencies (';'-separated) are form fields too."""
+def test_the_portal_sends_measures_and_names_as_the_model_reads_them(
+    client: TestClient, planflow_env: Database
+) -> None:
+    """The KPI values (one NAME=NUMBER a line) and the chosen agencies (separated by ;) are form fields too."""
     lead = logged_in(LEAD)
     page = lead.get(TASK).text
     key = form_key(page)

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from bench.generate import generate
 from bench.sweep_floor import sweep_floor, sweep_rows
 from models.db import Database
-from models.escalation import sweep
-from models.plan import PlanTask
+from models.escalation.sweep import sweep
+from models.plan.tables import PlanTask
 
 SWEEP_DAY, SWEEP_AT = date(2026, 6, 22), datetime(2026, 6, 22, 0, tzinfo=UTC)
 

@@ -9,7 +9,7 @@ import pytest
 
 from documents.reader import read_plan
 from models.db import Database, head_revision, make_engine
-from models.plan_store import save_plan
+from models.plan.store import save_plan
 from planflow.cli import main
 from tests.paths import PLANS, SEEDS
 from tests.time import NOW

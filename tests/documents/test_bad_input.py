@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from documents.reader import read_plan
 from models.audit import AuditEvent
 from models.db import Database
-from models.plan import Plan, PlanTask
-from models.plan_document import PlanImportError
-from models.plan_store import save_plan
+from models.plan.document import PlanImportError
+from models.plan.store import save_plan
+from models.plan.tables import Plan, PlanTask
 from tests.paths import PLANS
 from tests.time import NOW
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 
 from documents.reader import read_plan
-from models.agency_names import agency_key
-from models.deadlines import parse_deadline
-from models.plan_document import PlanDocument
+from models.org.names import agency_key
+from models.plan.deadlines import parse_deadline
+from models.plan.document import PlanDocument
 from tests.paths import SEEDS
 
 SOURCE = SEEDS / "hai-phong-2026-plan.txt"

@@ -12,9 +12,9 @@ from datetime import date
 import pytest
 
 from documents.reader import read_plan
-from models.agency_names import agency_key
-from models.deadlines import DeadlineKind, parse_deadline
-from models.plan_document import PlanDocument
+from models.org.names import agency_key
+from models.plan.deadlines import DeadlineKind, parse_deadline
+from models.plan.document import PlanDocument
 from tests.paths import SEEDS
 
 SOURCE = SEEDS / "vinh-tuy-2026-plan.txt"

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from api.moves import run_move
 from models.audit import AuditEvent, Channel
 from models.db import Database
-from models.workflow import Action
+from models.lifecycle.workflow import Action
 from planflow.cli import main
 from runtime.channel import acting_through
 from tests.seeding import seed
@@ -54,10 +54,10 @@ def test_each_door_is_recorded(seeded: Database, capsys: pytest.CaptureFixture[s
 
 
 def test_the_sweeps_own_explanation_requests_are_the_schedules(seeded: Database) -> None:
-    from models.escalation import sweep
+    from models.escalation.sweep import sweep
 
     with seeded.transaction() as session:
-        from models.lifecycle import MoveRequest, apply_move
+        from models.lifecycle.moves import MoveRequest, apply_move
         from tests.time import NOW
 
         apply_move(session, MoveRequest(VT, "47", Action.ASSIGN, OFFICE), now=NOW)

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from models.audit import AuditEvent
 from models.db import Database
-from models.plan import Plan, PlanTask
+from models.plan.tables import Plan, PlanTask
 from planflow.cli import main
 from tests.documents.test_plan_corpus import CORPUS, FILES, expected_of
 

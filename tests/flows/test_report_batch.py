@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from bench.generate import generate
 from models.db import Database
-from models.reporting import StoredReport
+from models.reporting.figures import StoredReport
 from runtime.environment import reset_runtime
 from tests.paths import ROOT
 from tests.seeding import seed
@@ -94,8 +94,8 @@ def test_the_scheduled_compilation_runs_the_batch_for_the_quarter_just_ended(
     from datetime import UTC, datetime
 
     from flows.reports import compile_due_reports
-    from models.calendar import local_date
-    from models.period import last_complete_period
+    from models.calendar.days import local_date
+    from models.calendar.period import last_complete_period
 
     seed(postgres_env)
     result = compile_due_reports(kind="quarter", organization="dang-uy-phuong-vinh-tuy")

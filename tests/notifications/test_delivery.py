@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import select, update
 
 from models.db import Database
-from models.lifecycle import MoveRequest, apply_move
-from models.org import Agency
-from models.outbox import Notification
-from models.workflow import Action
+from models.lifecycle.moves import MoveRequest, apply_move
+from models.lifecycle.workflow import Action
+from models.org.tables import Agency
+from models.outbox.tables import Notification
 from notifications.channels import SIGNATURE_HEADER, SmtpConfig, WebhookConfig, send_email, signature
 from notifications.delivery import Channels, claim, deliver_pending
 from notifications.render import render
@@ -121,7 +121,7 @@ def test_a_crash_between_send_and_mark_never_sends_twice(db: Database, smtp_serv
 
 
 def test_an_escalation_message_names_the_overdue_days(db: Database, smtp_server: SmtpServer) -> None:
-    from models.escalation import sweep
+    from models.escalation.sweep import sweep
 
     move(db, "17", Action.ASSIGN, "vanthu@vinhtuy.example")
     with db.transaction() as session:
@@ -172,8 +172,8 @@ def _context() -> dict:
 def test_a_classified_task_never_reaches_a_webhook_and_its_mail_carries_no_content(
     db: Database, smtp_server: SmtpServer, webhook_server: WebhookServer
 ) -> None:
-    from models.classification import set_classified
-    from models.lifecycle import NotAuthorizedError
+    from models.lifecycle.classification import set_classified
+    from models.lifecycle.moves import NotAuthorizedError
 
     give_webhook(db, "Ban Xây dựng Đảng", webhook_server.url("/xd"))
     with db.transaction() as session:

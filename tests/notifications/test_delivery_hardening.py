@@ -7,8 +7,8 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from models.db import Database
-from models.outbox import Notification
-from models.workflow import Action
+from models.lifecycle.workflow import Action
+from models.outbox.tables import Notification
 from notifications.channels import WebhookConfig
 from notifications.delivery import Channels, deliver_pending
 from tests.notifications.conftest import SmtpServer, WebhookServer
@@ -76,7 +76,7 @@ def test_webhooks_never_go_out_unsigned(db: Database, smtp_server: SmtpServer, w
 
 
 def test_a_classified_message_carries_no_task_number_kind_or_key(db: Database, smtp_server: SmtpServer) -> None:
-    from models.classification import set_classified
+    from models.lifecycle.classification import set_classified
 
     with db.transaction() as session:
         set_classified(session, plan_code=VT, number="47", classified=True, actor_email=OFFICE, now=NOW)

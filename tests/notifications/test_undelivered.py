@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import select, update
 
 from models.db import Database
-from models.lifecycle import MoveRequest, apply_move
-from models.org import Agency, Organization
-from models.outbox import Notification
-from models.undelivered import DIGEST_TEMPLATE, queue_undelivered_digests, undelivered
-from models.workflow import Action
+from models.escalation.undelivered import DIGEST_TEMPLATE, queue_undelivered_digests, undelivered
+from models.lifecycle.moves import MoveRequest, apply_move
+from models.lifecycle.workflow import Action
+from models.org.tables import Agency, Organization
+from models.outbox.tables import Notification
 from notifications.channels import SmtpConfig, WebhookConfig
 from notifications.delivery import Channels, deliver_pending
 from planflow.cli import main

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from models.db import Database
-from models.plan import Plan, PlanTask
+from models.plan.tables import Plan, PlanTask
 from runtime.service_record import StepRefusedError, step_through_service
 from tests.notifications.conftest import free_port
 from tests.processes import planflow_process

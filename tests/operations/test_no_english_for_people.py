@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from api.app import app
-from models.accounts import set_password
+from models.accounts.login import set_password
 from models.db import Database
 from models.labels import ENGLISH_VALUES
 from planflow import demo

@@ -16,11 +16,11 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from models.accounts.personal_tokens import PersonalToken, create_token, revoke_token
 from models.audit import AuditEvent
 from models.db import Database
-from models.org import Person
-from models.personal_tokens import PersonalToken, create_token, revoke_token
-from models.plan import Plan, PlanTask
+from models.org.tables import Person
+from models.plan.tables import Plan, PlanTask
 from tests.notifications.conftest import free_port
 from tests.paths import ROOT
 from tests.prefect_runs import create_run, wait_for_run

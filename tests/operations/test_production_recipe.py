@@ -18,9 +18,9 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, select, text
 
+from models.accounts.personal_tokens import create_token
 from models.db import Database
-from models.org import Person
-from models.personal_tokens import create_token
+from models.org.tables import Person
 from tests.conftest import POSTGRES_ADMIN_URL, _admin, _database_url, _postgres_problem
 from tests.notifications.conftest import free_port
 from tests.paths import ROOT

@@ -17,8 +17,8 @@ from sqlalchemy import update
 
 from documents.reader import read_plan
 from models.db import Database
-from models.plan import PlanTask
-from models.plan_store import save_plan
+from models.plan.store import save_plan
+from models.plan.tables import PlanTask
 from planflow import demo
 from planflow.cli import main
 from runtime.environment import reset_runtime
@@ -158,7 +158,7 @@ def test_demo_ends_with_the_report_on_disk(
 def test_word_excel_and_html_show_the_same_figures_and_definitions(quarter: Database, tmp_path: Path, capsys) -> None:
     from html.parser import HTMLParser
 
-    from models.reporting import CATEGORIES, RATIO_DEFINITIONS
+    from models.reporting.figures import CATEGORIES, RATIO_DEFINITIONS
 
     result = _compile(capsys, ORG, tmp_path)
     docx, xlsx, html = (Path(f) for f in result["files"])

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 from sqlalchemy import text
 
+from models.calendar.period import parse_period
 from models.db import Database
-from models.period import parse_period
-from models.reporting import compile_figures
+from models.reporting.figures import compile_figures
 from planflow import demo
 
 ORG = "dang-uy-phuong-vinh-tuy"
@@ -44,8 +44,8 @@ def walked(database: Database) -> tuple[Database, dict[str, int], dict[str, int]
     at_q1 = sql_counts(database, date(2026, 3, 31))
 
     def daily(day: date) -> None:
-        from models.calendar import is_working_day
-        from models.escalation import sweep
+        from models.calendar.days import is_working_day
+        from models.escalation.sweep import sweep
 
         if is_working_day(day):
             with database.transaction() as session:
@@ -170,8 +170,8 @@ def test_the_written_sections_come_from_the_quarters_own_data(walked) -> None:
 
 
 def test_written_lines_are_cut_at_words_and_long_lists_say_how_many_more() -> None:
-    from models.period import parse_period
-    from models.report_sections import MAX_LISTED, _capped, _short
+    from models.calendar.period import parse_period
+    from models.reporting.sections import MAX_LISTED, _capped, _short
 
     assert _short("một hai ba bốn năm", 9) == "một hai…"
     assert len(_capped([str(n) for n in range(MAX_LISTED + 4)])) == MAX_LISTED + 1

@@ -12,13 +12,13 @@ import pytest
 from sqlalchemy import select
 
 from bench.generate import generate
-from models.calendar import VIETNAM, working_days_between
+from models.calendar.days import VIETNAM, working_days_between
+from models.calendar.period import parse_period
 from models.db import Database
-from models.period import parse_period
-from models.plan import Plan, PlanTask
-from models.records import DeadlineChange
-from models.report_standing import Standing, classified
-from models.reporting import compile_figures
+from models.lifecycle.tables import DeadlineChange
+from models.plan.tables import Plan, PlanTask
+from models.reporting.figures import compile_figures
+from models.reporting.standing import Standing, classified
 
 TODAY = date(2026, 11, 24)
 READ_AT = [  # (period, today): ended periods, and April read on the Friday before the Hùng Kings and 30/4 holidays

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.db import Database
-from models.org import Agency
-from models.outbox import Notification
-from models.review_cycle import ReviewCycle, cycle_state, remind_and_close, start_cycle
+from models.org.tables import Agency
+from models.outbox.tables import Notification
+from models.reporting.review_cycle import ReviewCycle, cycle_state, remind_and_close, start_cycle
 from planflow import demo
 from planflow.cli import main
 
@@ -132,7 +132,7 @@ def test_with_no_organization_named_the_only_one_with_a_plan_is_asked(database: 
     from datetime import UTC, datetime
 
     from documents.reader import read_plan
-    from models.plan_store import save_plan
+    from models.plan.store import save_plan
     from tests.paths import PLANS
 
     with database.transaction() as session:

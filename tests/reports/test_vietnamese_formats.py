@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from models.report_title import plan_subject, report_subject
+from models.reporting.title import plan_subject, report_subject
 from models.vn_format import change_text, day_text, measure_text, number_text, percent_text, target_text
 
 

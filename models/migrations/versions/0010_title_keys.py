@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from models.agency_names import agency_key
+from models.org.names import agency_key
 
 revision = "0010"
 down_revision = "0009"

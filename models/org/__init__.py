@@ -1,0 +1,1 @@
+"""Organizations, their agencies and people, the directory that names them, and who receives what."""

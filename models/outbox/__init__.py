@@ -1,0 +1,1 @@
+"""Messages queued in the same transaction as the change that causes them."""

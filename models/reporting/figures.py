@@ -1,0 +1,403 @@
+"""Report figures from the data alone: each task's state as it stood at the end of a period.
+
+Completion and cancellation times come from the task, the due date in force at the
+period's end from the deadline history, so compiling the same period again gives
+the same numbers whatever happened since. Rendering is elsewhere (documents/).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import CTE, Connection, Float, ForeignKey, Index, String, Table, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from models.base import Base, BigId, JsonDoc, Timestamped, UtcDateTime
+from models.calendar.days import VIETNAM
+from models.calendar.period import Period
+from models.errors import ReportError
+from models.org.tables import Organization
+from models.plan.tables import KpiIndicator, Plan
+from models.reporting import sums
+from models.reporting.sections import MAX_LISTED, TASKS_PER_UNIT, WrittenFrom, written_sections
+from models.reporting.standing import (
+    CATEGORIES,
+    CATEGORY_LABELS,
+    CATEGORY_MEANINGS,
+    Standing,
+    category_counts,
+    category_totals,
+    standing_rows,
+)
+from models.reporting.sums import ratios
+
+__all__ = ["CATEGORIES", "CATEGORY_LABELS", "CATEGORY_MEANINGS", "RATIO_DEFINITIONS", "compile_figures", "task_rows"]
+
+TOP_OVERDUE = 20  # how many of the most overdue tasks a roll-up names (`report compile --top`)
+
+RATIO_DEFINITIONS = {
+    "on_time_ratio": (
+        "Tỷ lệ hoàn thành đúng hạn",
+        "số nhiệm vụ hoàn thành đúng hạn / số nhiệm vụ đã hoàn thành",
+    ),
+    "overdue_ratio": (
+        "Tỷ lệ quá hạn",
+        "(số nhiệm vụ quá hạn + số nhiệm vụ hoàn thành quá hạn) / số nhiệm vụ đã đến hạn "
+        "(đã hoàn thành hoặc đã quá hạn)",
+    ),
+}
+
+
+class KpiMeasurement(Base):
+    """A measured value of a plan-level indicator (who measured it, when)."""
+
+    __tablename__ = "kpi_measurements"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("kpi_indicators.id", ondelete="CASCADE"), index=True)
+    value: Mapped[float] = mapped_column(Float)
+    measured_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(String(500), default="")
+
+
+class StoredReport(Timestamped, Base):
+    """A compiled report: its figures and the files written (recompiling replaces it)."""
+
+    __tablename__ = "reports"
+    __table_args__ = (Index("uq_reports_organization_period", "organization_id", "period", unique=True),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    period: Mapped[str] = mapped_column(String(10))
+    figures: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    files: Mapped[list[str]] = mapped_column(JsonDoc, default=list)
+
+
+@dataclass
+class ReportFigures:
+    """Everything a report says, as plain data (the JSON stored and the input of every renderer)."""
+
+    organization: str
+    organization_code: str
+    place: str | None
+    parent: str | None
+    period: str
+    period_label: str
+    as_of: str
+    plans: list[dict[str, Any]]
+    totals: dict[str, int]
+    ratios: dict[str, float | None]
+    by_section: list[dict[str, Any]] = field(default_factory=list)
+    by_agency: list[dict[str, Any]] = field(default_factory=list)
+    by_leader: list[dict[str, Any]] = field(default_factory=list)
+    by_organization: list[dict[str, Any]] = field(default_factory=list)
+    indicators: list[dict[str, Any]] = field(default_factory=list)
+    overdue: list[dict[str, Any]] = field(default_factory=list)
+    recurring: list[dict[str, Any]] = field(default_factory=list)
+    accountability: list[dict[str, Any]] = field(default_factory=list)
+    tasks: list[Any] = field(default_factory=list)  # dicts as stored; a roll-up's rows only while it is compiled
+    previous: dict[str, Any] | None = None
+    change: dict[str, int] = field(default_factory=dict)
+    history: list[dict[str, Any]] = field(default_factory=list)  # totals of earlier periods, oldest first
+    written: dict[str, Any] = field(default_factory=dict)  # assessment, next period's tasks, proposals
+    rollup: bool = False  # a city or the nation: subordinate units as rows, the most overdue tasks, no task list
+    overdue_total: int = 0  # every overdue or late task, of which `overdue` lists the `top` most days late in a roll-up
+    recurring_summary: dict[str, int] = field(default_factory=dict)  # recurring tasks and how many reported
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stored JSON."""
+        return dict(self.__dict__)
+
+    def headline(self) -> dict[str, Any]:
+        """The figures a CLI prints and a message carries."""
+        return {
+            "period": self.period,
+            "organization": self.organization_code,
+            "tasks": sum(self.totals.values()),
+            **self.totals,
+            **self.ratios,
+        }
+
+
+def organizations_under(session: Session, code: str) -> tuple[Organization, list[Organization]]:
+    """The organization and every organization below it (a city rolls up its wards)."""
+    root = session.scalars(select(Organization).where(Organization.code == code)).one_or_none()
+    if root is None:
+        known = ", ".join(session.scalars(select(Organization.code).order_by(Organization.code)))
+        raise ReportError(f"Không có tổ chức đảng mã '{code}'. Có: {known or 'chưa có'}.")
+    below = session.scalars(
+        select(Organization)
+        .where(Organization.id.in_(select(_tree_below(root.id).c.id)), Organization.id != root.id)
+        .order_by(Organization.id)
+    )
+    return root, [root, *below]
+
+
+def compile_figures(
+    session: Session,
+    *,
+    organization_code: str,
+    period: Period,
+    today: date,
+    history: int = 0,
+    top: int = TOP_OVERDUE,
+) -> ReportFigures:
+    """The figures of an organization (and those under it) for a period, as at the period's end, with the
+    change since the previous period and the totals of `history` earlier periods (for the trend chart).
+    Each task's standing is decided by the database (report_standing) and summed there: a ward's report
+    lists its tasks, a roll-up's names only its units and its most overdue tasks."""
+    root, organizations = organizations_under(session, organization_code)
+    scope = _Scope(session, root, organizations)
+    at = Standing.of(period, today)
+    connection = session.connection()
+    with standing_rows(connection, scope.plan_ids, at) as table:
+        figures = _figures(connection, scope, table, at, top)
+    counted = {period.key: figures.totals}
+
+    def totals_of(earlier: Period) -> dict[str, int]:
+        if earlier.key not in counted:
+            counted[earlier.key] = category_counts(connection, scope.plan_ids, Standing.of(earlier, today))
+        return counted[earlier.key]
+
+    plans_begin = date(min(p.year for p in scope.plans), 1, 1)
+    earlier = period.previous()
+    if earlier.end >= plans_begin:  # a period before the plans began has nothing to compare with
+        previous = totals_of(earlier)
+        figures.previous = {
+            "period": earlier.key,
+            "period_label": earlier.label,
+            "totals": previous,
+            "ratios": ratios(previous),
+        }
+        figures.change = {key: figures.totals[key] - previous[key] for key, _ in CATEGORIES}
+    trend = [period]
+    while len(trend) <= history and trend[0].previous().end >= plans_begin:  # the plans' own periods only
+        trend.insert(0, trend[0].previous())
+    figures.history = [{"period": p.key, "totals": totals_of(p)} for p in trend]
+    return figures
+
+
+def task_rows(session: Session, *, organization_code: str, period: Period, today: date) -> Iterator[dict[str, Any]]:
+    """Every task of an organization and those under it as it stood at the period's end, streamed (the full
+    task list a roll-up leaves out, for the Excel export). An unknown organization, or one without a plan, is
+    refused here, before anything is written."""
+    root, organizations = organizations_under(session, organization_code)
+    return _streamed(session, _Scope(session, root, organizations), Standing.of(period, today))
+
+
+def _streamed(session: Session, scope: _Scope, at: Standing) -> Iterator[dict[str, Any]]:
+    connection = session.connection()
+    with standing_rows(connection, scope.plan_ids, at) as table:
+        yield from sums.task_rows(connection, table, scope, at)
+
+
+class _Scope:
+    """What a report covers: the organization, those under it, their plans, and each one's subordinate unit."""
+
+    def __init__(self, session: Session, root: Organization, organizations: list[Organization]) -> None:
+        self.root = root
+        self.organization_names = {o.id: o.name for o in organizations}
+        self.unit_of = _subordinate_units(root, organizations)
+        self.rollup = len(organizations) > 1
+        organization_ids = select(_tree_below(root.id).c.id)  # in SQL: thousands of ids as parameters cost more
+        self.plans = (
+            session.connection()
+            .execute(
+                select(Plan.id, Plan.code, Plan.title, Plan.document_number, Plan.year)
+                .where(Plan.organization_id.in_(organization_ids))
+                .order_by(Plan.code)
+            )
+            .all()
+        )
+        if not self.plans:
+            raise ReportError(f"{root.name} chưa có kế hoạch nào để báo cáo.")
+        self.plan_ids = select(Plan.id).where(Plan.organization_id.in_(organization_ids))
+
+
+def _tree_below(root_id: int) -> CTE:
+    """The organization and every one below it, as a recursive query."""
+    tree = select(Organization.id).where(Organization.id == root_id).cte("tree_below", recursive=True)
+    return tree.union_all(select(Organization.id).join(tree, Organization.parent_id == tree.c.id))
+
+
+def _figures(connection: Connection, scope: _Scope, table: Table, at: Standing, top: int) -> ReportFigures:
+    """The figures of one period from its tasks' standing (a roll-up summarises: see `ReportFigures.rollup`)."""
+    rollup, root, period = scope.rollup, scope.root, at.period
+    counts = sums.tasks_per_plan(connection, table)
+    totals = category_totals(connection, table)
+    late = sums.listed(
+        connection,
+        table,
+        scope,
+        at,
+        sums.late(table),
+        order=sums.most_days_late(table) if rollup else None,
+        limit=top if rollup else None,
+    )
+    overdue = sums.explanations_by_then(connection, late.rows, at)
+    accountability = sums.accountability(connection, table, scope, at)
+    indicators = _indicators(connection, scope.plan_ids, at.moment)
+    figures = ReportFigures(
+        organization=root.name,
+        organization_code=root.code,
+        place=root.place_name,
+        parent=root.parent.name if root.parent else None,
+        period=period.key,
+        period_label=period.label,
+        as_of=at.as_of.isoformat(),
+        plans=[
+            {"code": p.code, "title": p.title, "tasks": counts.get(p.id, 0), "document_number": p.document_number}
+            for p in scope.plans
+        ],
+        totals=totals,
+        ratios=ratios(totals),
+        by_section=sums.by_section(connection, table, across_plans=rollup),
+        by_agency=sums.by_agency(connection, table),
+        by_leader=sums.by_leader(connection, table),
+        by_organization=_ranked(sums.by_unit(connection, table, scope.unit_of)) if rollup else [],
+        indicators=_indicators_summed(indicators) if rollup else indicators,
+        overdue=overdue,
+        overdue_total=late.total,
+        recurring=[]
+        if rollup
+        else [
+            {k: r[k] for k in ("plan", "number", "description", "lead_agency", "reported")}
+            for r in sums.task_rows(connection, table, scope, at, where=sums.recurring(table))
+        ],
+        recurring_summary=sums.recurring_summary(connection, table),
+        accountability=_most_to_answer_for(accountability, top) if rollup else accountability,
+        tasks=[] if rollup else list(sums.task_rows(connection, table, scope, at)),
+        rollup=rollup,
+    )
+    figures.written = written_sections(figures.to_dict(), _written_from(connection, table, scope, at))
+    return figures
+
+
+def _written_from(connection: Connection, table: Table, scope: _Scope, at: Standing) -> WrittenFrom:
+    """The tasks the written sections name: overdue ones, the next period's by unit, those waiting upstream."""
+    upcoming = at.period.following()
+    first = MAX_LISTED + 1  # enough to know the list is longer than it shows
+    overdue = (table.c.category == "overdue") & table.c.due.is_not(None)
+    return WrittenFrom(
+        overdue=sums.listed(connection, table, scope, at, overdue, order=[table.c.due, table.c.seq], limit=first),
+        next_period=sums.by_agency_listed(
+            connection,
+            table,
+            scope,
+            at,
+            sums.open_and_due(table, upcoming.start, upcoming.end),
+            agencies=MAX_LISTED,
+            each=TASKS_PER_UNIT,
+        ),
+        waiting=sums.listed(connection, table, scope, at, table.c.category == "waiting_upstream", limit=first),
+        next_label=upcoming.label,
+    )
+
+
+def _indicators(connection: Connection, plan_ids: Any, moment: datetime) -> list[dict[str, Any]]:
+    indicators = connection.execute(
+        select(
+            KpiIndicator.id,
+            KpiIndicator.position,
+            KpiIndicator.text,
+            KpiIndicator.comparator,
+            KpiIndicator.target_value,
+            KpiIndicator.unit,
+            KpiIndicator.measure,
+            Plan.code,
+        )
+        .join(Plan, KpiIndicator.plan_id == Plan.id)
+        .where(KpiIndicator.plan_id.in_(plan_ids))
+        .order_by(Plan.code, KpiIndicator.position)
+    ).all()
+    latest: dict[int, float] = {}
+    for indicator_id, value, measured_at in connection.execute(
+        select(KpiMeasurement.indicator_id, KpiMeasurement.value, KpiMeasurement.measured_at)
+        .where(KpiMeasurement.indicator_id.in_(select(KpiIndicator.id).where(KpiIndicator.plan_id.in_(plan_ids))))
+        .order_by(KpiMeasurement.measured_at, KpiMeasurement.id)
+    ):
+        if _aware(measured_at) <= moment:
+            latest[indicator_id] = value
+    rows = []
+    for indicator in indicators:
+        value = latest.get(indicator.id)
+        met = (
+            None
+            if value is None
+            else (value >= indicator.target_value if indicator.comparator == ">=" else value <= indicator.target_value)
+        )
+        rows.append(
+            {
+                "plan": indicator.code,
+                "position": indicator.position,
+                "text": indicator.text,
+                "comparator": indicator.comparator,
+                "target": indicator.target_value,
+                "unit": indicator.unit,
+                "measure": indicator.measure,
+                "value": value,
+                "met": met,
+            }
+        )
+    return rows
+
+
+def _indicators_summed(indicators: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """In a roll-up, one row per indicator the units share (same text and target): in how many units it was
+    measured and met, instead of one row per unit's plan."""
+    summed: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for indicator in indicators:
+        key = (indicator["text"], indicator["comparator"], indicator["target"], indicator["unit"])
+        row = summed.setdefault(
+            key,
+            {**indicator, "value": None, "met": None, "units": 0, "units_measured": 0, "units_met": 0},
+        )
+        row["units"] += 1
+        row["units_measured"] += indicator["value"] is not None
+        row["units_met"] += bool(indicator["met"])
+    return list(summed.values())
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=VIETNAM)
+
+
+def _subordinate_units(root: Organization, organizations: list[Organization]) -> dict[int, str]:
+    """Each organization's unit in a roll-up: the one directly under the root it belongs to (the root's own
+    plans count under the root's name)."""
+    parents = {o.id: o.parent_id for o in organizations}
+    names = {o.id: o.name for o in organizations}
+    units: dict[int, str] = {root.id: root.name}
+    for organization in organizations:
+        current = organization.id
+        while current != root.id and parents.get(current) not in (root.id, None):
+            current = parents[current]  # type: ignore[assignment]
+        units[organization.id] = names[current]
+    return units
+
+
+def _ranked(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Subordinate units ranked: the lowest overdue ratio first, then the highest on-time ratio, then by name."""
+    ordered = sorted(
+        groups,
+        key=lambda g: (
+            g["overdue_ratio"] if g["overdue_ratio"] is not None else 0.0,
+            -(g["on_time_ratio"] if g["on_time_ratio"] is not None else 0.0),
+            g["name"],
+        ),
+    )
+    return [{**group, "rank": rank} for rank, group in enumerate(ordered, start=1)]
+
+
+def _most_to_answer_for(entries: list[dict[str, Any]], top: int) -> list[dict[str, Any]]:
+    """In a roll-up, the agencies with the most to answer for (named with their organization), at most `top`."""
+    weighed = [
+        (e["overdue"] + e["completed_late"] + e["returned"] + e["missing_progress"] + e["explanations_rejected"], e)
+        for e in entries
+    ]
+    chosen = sorted((pair for pair in weighed if pair[0]), key=lambda pair: (-pair[0], pair[1]["agency"]))[:top]
+    return [{**entry, "agency": f"{entry['agency']} ({entry['organization']})"} for _weight, entry in chosen]

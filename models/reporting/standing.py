@@ -1,0 +1,266 @@
+"""Each task's standing at the end of a period, decided by the database: one rule for every report.
+
+A task's category (completed on time or late, in progress, due soon, overdue, waiting on the upper
+level, cancelled, not assigned) depends on the moment it is read at: the due date in force then comes
+from the deadline history, completion and cancellation count only if they had happened. Written once as
+SQL so a ward's report reads it with its 58 tasks and the nation's sums it over 191,400 without loading
+them; `standing_rows` keeps it in a temporary table for the several sums one report makes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    Date,
+    Integer,
+    MetaData,
+    Select,
+    String,
+    Table,
+    and_,
+    case,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement, FromClause, FunctionElement
+
+from models.calendar.days import VIETNAM, add_working_days, end_of_day
+from models.calendar.period import Period
+from models.lifecycle.tables import DeadlineChange, ProgressReport
+from models.lifecycle.urgency import DUE_SOON_WORKING_DAYS
+from models.lifecycle.workflow import TaskStatus
+from models.plan.deadlines import DeadlineKind
+from models.plan.tables import PlanTask
+
+CATEGORIES = [
+    ("completed_on_time", "hoàn thành đúng hạn"),
+    ("completed_late", "hoàn thành quá hạn"),
+    ("in_progress", "đang thực hiện trong hạn"),
+    ("due_soon", "sắp đến hạn"),
+    ("overdue", "quá hạn"),
+    ("waiting_upstream", "chờ cấp trên"),
+    ("cancelled", "đã hủy"),
+    ("not_assigned", "chưa giao"),
+]
+CATEGORY_LABELS = dict(CATEGORIES)
+CATEGORY_MEANINGS = {  # as at the period's last day (or today, for the running period)
+    "completed_on_time": "kết quả được duyệt không muộn hơn thời hạn",
+    "completed_late": "kết quả được duyệt sau thời hạn",
+    "in_progress": "chưa hoàn thành, thời hạn còn hơn 7 ngày làm việc (hoặc nhiệm vụ thường xuyên)",
+    "due_soon": "chưa hoàn thành, thời hạn trong 7 ngày làm việc tới",
+    "overdue": "chưa hoàn thành, đã qua thời hạn",
+    "waiting_upstream": "thời hạn theo tiến độ cấp trên hoặc theo sự kiện, chưa có ngày cụ thể",
+    "cancelled": "Ban Thường vụ đã hủy",
+    "not_assigned": "chưa giao cho cơ quan chủ trì",
+}
+_WAITING_KINDS = (DeadlineKind.UPSTREAM.value, DeadlineKind.EVENT.value)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """The moments a period's report reads its tasks at."""
+
+    period: Period
+    as_of: date  # the period's last day, or today while it runs
+    moment: datetime  # the end of that day in Hà Nội
+    due_soon_before: date  # a due date before this is within DUE_SOON_WORKING_DAYS working days of as_of
+    period_from: datetime  # the period's first moment
+    period_to: datetime  # its last moment
+
+    @classmethod
+    def of(cls, period: Period, today: date) -> Standing:
+        """A report of `period` compiled `today` (a running period is read as at today)."""
+        as_of = min(period.end, today)
+        return cls(
+            period=period,
+            as_of=as_of,
+            moment=end_of_day(as_of),
+            due_soon_before=add_working_days(as_of, DUE_SOON_WORKING_DAYS + 1),
+            period_from=datetime.combine(period.start, time.min, tzinfo=VIETNAM),
+            period_to=end_of_day(period.end),
+        )
+
+
+class local_day(FunctionElement[date]):  # noqa: N801 - a SQL function, named like one
+    """The calendar day in Hà Nội of a stored UTC moment."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(local_day, "postgresql")
+def _local_day_postgresql(element: local_day, compiler: Any, **kw: Any) -> str:
+    return f"CAST(({compiler.process(element.clauses, **kw)}) AT TIME ZONE 'Asia/Ho_Chi_Minh' AS DATE)"
+
+
+@compiles(local_day, "sqlite")
+def _local_day_sqlite(element: local_day, compiler: Any, **kw: Any) -> str:
+    return f"date({compiler.process(element.clauses, **kw)}, '+7 hours')"  # Việt Nam keeps UTC+7 all year
+
+
+def _first_change(task_ids: Select[Any]) -> Any:
+    """Each changed task's first change: its old date is the one in force before any change was made."""
+    ranked = select(
+        DeadlineChange.task_id,
+        DeadlineChange.old_due_date,
+        func.row_number().over(partition_by=DeadlineChange.task_id, order_by=DeadlineChange.id).label("rank"),
+    ).where(DeadlineChange.task_id.in_(task_ids))
+    inner = ranked.subquery("ranked_first")
+    return select(inner.c.task_id, inner.c.old_due_date).where(inner.c.rank == 1).subquery("first_change")
+
+
+def _last_change_by(task_ids: Select[Any], moment: datetime | None, name: str) -> Any:
+    """Each task's last change made by `moment` (by its completion when `moment` is None)."""
+    ranked = select(
+        DeadlineChange.task_id,
+        DeadlineChange.new_due_date,
+        func.row_number().over(partition_by=DeadlineChange.task_id, order_by=DeadlineChange.id.desc()).label("rank"),
+    ).where(DeadlineChange.task_id.in_(task_ids))
+    if moment is None:
+        ranked = ranked.join(PlanTask, PlanTask.id == DeadlineChange.task_id).where(
+            DeadlineChange.changed_at <= PlanTask.completed_at
+        )
+    else:
+        ranked = ranked.where(DeadlineChange.changed_at <= moment)
+    inner = ranked.subquery(f"ranked_{name}")
+    return select(inner.c.task_id, inner.c.new_due_date).where(inner.c.rank == 1).subquery(name)
+
+
+def _in_force(last: Any, first: Any) -> ColumnElement[date]:
+    """The due date in force: the last change made by then, else the date before any change, else the task's."""
+    return case(
+        (last.c.task_id.is_not(None), last.c.new_due_date),
+        (first.c.task_id.is_not(None), first.c.old_due_date),
+        else_=PlanTask.due_date,
+    )
+
+
+def classified(plan_ids: Select[Any], at: Standing) -> Select[Any]:
+    """The tasks of the plans with their standing at `at`: task_id, plan_id, seq (the task's place in the
+    plans' order), section_id, lead_agency_id, due, category, completed_day, completed_in_period,
+    recurring, reported."""
+    task_ids = select(PlanTask.id).where(PlanTask.plan_id.in_(plan_ids))
+    first = _first_change(task_ids)
+    made = _last_change_by(task_ids, at.moment, "made")
+    done = _last_change_by(task_ids, None, "done")
+    due = _in_force(made, first)
+    due_when_completed = _in_force(done, first)
+    completed = and_(PlanTask.completed_at.is_not(None), PlanTask.completed_at <= at.moment)
+    category = case(
+        (or_(PlanTask.assigned_at.is_(None), PlanTask.assigned_at > at.moment), literal("not_assigned")),
+        (
+            and_(
+                PlanTask.status == TaskStatus.CANCELLED.value,
+                PlanTask.status_changed_at.is_not(None),
+                PlanTask.status_changed_at <= at.moment,
+            ),
+            literal("cancelled"),
+        ),
+        (
+            and_(PlanTask.status == TaskStatus.APPROVED.value, completed),
+            case(
+                (
+                    and_(due_when_completed.is_not(None), local_day(PlanTask.completed_at) > due_when_completed),
+                    literal("completed_late"),
+                ),
+                else_=literal("completed_on_time"),
+            ),
+        ),
+        (
+            due.is_(None),
+            case(
+                (PlanTask.deadline_kind.in_(_WAITING_KINDS), literal("waiting_upstream")), else_=literal("in_progress")
+            ),
+        ),
+        (due < at.as_of, literal("overdue")),
+        (due < at.due_soon_before, literal("due_soon")),
+        else_=literal("in_progress"),
+    )
+    reported_in_period = select(ProgressReport.task_id).where(
+        ProgressReport.task_id.in_(task_ids),
+        ProgressReport.reported_at >= at.period_from,
+        ProgressReport.reported_at <= at.period_to,
+    )
+    return (
+        select(
+            PlanTask.id.label("task_id"),
+            PlanTask.plan_id,
+            func.row_number().over(order_by=(PlanTask.plan_id, PlanTask.position)).label("seq"),
+            PlanTask.section_id,
+            PlanTask.lead_agency_id,
+            due.label("due"),
+            category.label("category"),
+            case((completed, local_day(PlanTask.completed_at)), else_=None).label("completed_day"),
+            case((and_(completed, PlanTask.completed_at >= at.period_from), true()), else_=literal(False)).label(
+                "completed_in_period"
+            ),
+            (PlanTask.deadline_kind == DeadlineKind.RECURRING.value).label("recurring"),
+            PlanTask.id.in_(reported_in_period).label("reported"),
+        )
+        .outerjoin(first, first.c.task_id == PlanTask.id)
+        .outerjoin(made, made.c.task_id == PlanTask.id)
+        .outerjoin(done, done.c.task_id == PlanTask.id)
+        .where(PlanTask.plan_id.in_(plan_ids))
+    )
+
+
+STANDING = Table(
+    "report_standing",
+    MetaData(),  # not the schema's: a temporary table of one connection, made and dropped by each report
+    Column("task_id", Integer, primary_key=True),
+    Column("plan_id", Integer, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("section_id", Integer),
+    Column("lead_agency_id", Integer),
+    Column("due", Date),
+    Column("category", String(20), nullable=False),
+    Column("completed_day", Date),
+    Column("completed_in_period", Boolean, nullable=False),
+    Column("recurring", Boolean, nullable=False),
+    Column("reported", Boolean, nullable=False),
+    prefixes=["TEMPORARY"],
+)
+
+
+@contextmanager
+def standing_rows(connection: Connection, plan_ids: Select[Any], at: Standing) -> Iterator[Table]:
+    """The plans' tasks with their standing, written once into a temporary table for the report's sums,
+    dropped afterwards (also when the report fails)."""
+    STANDING.drop(connection, checkfirst=True)  # left by a report that died with its connection still pooled
+    STANDING.create(connection)
+    try:
+        connection.execute(insert(STANDING).from_select([c.name for c in STANDING.c], classified(plan_ids, at)))
+        yield STANDING
+    finally:
+        STANDING.drop(connection, checkfirst=True)
+
+
+def every_category(counts: Mapping[str, int]) -> dict[str, int]:
+    """Every category's count, in the report's order, zeros included."""
+    return {key: counts.get(key, 0) for key, _ in CATEGORIES}
+
+
+def category_totals(connection: Connection, rows: FromClause) -> dict[str, int]:
+    """How many of the tasks in `rows` (a report's standing table, or `classified` as a subquery) stand in each
+    category."""
+    return every_category(
+        dict(connection.execute(select(rows.c.category, func.count()).group_by(rows.c.category)).tuples().all())
+    )
+
+
+def category_counts(connection: Connection, plan_ids: Select[Any], at: Standing) -> dict[str, int]:
+    """How many tasks stood in each category at `at` (the earlier periods a report compares with)."""
+    return category_totals(connection, classified(plan_ids, at).subquery())
