@@ -36,7 +36,7 @@ from documents import evidence
 from models.accounts import machine_tokens
 from models.accounts.access import NOT_VISIBLE, can_see, sees_reports, visible_tasks
 from models.accounts.login import LoginError, login, logout, person_for_token
-from models.errors import PlanflowError, ReportError
+from models.errors import PlanflowError
 from models.lifecycle.history import task_history
 from models.lifecycle.inputs import payload_schemas
 from models.lifecycle.queries import task_view
@@ -257,10 +257,8 @@ def post_report(request: ReportIn, who: Who) -> dict[str, Any]:
     with session:
         try:
             result = reports.compile_for(session, person, request.period)
-        except reports.ReportAccessError as exc:
-            raise HTTPException(403, str(exc)) from exc
-        except ReportError as exc:
-            raise HTTPException(422, str(exc)) from exc
+        except PlanflowError as exc:  # not the secretariat (403), a period that is no period (422) …
+            raise HTTPException(exc.status, str(exc)) from exc
     return {**result, "files": [Path(f).name for f in result["files"]]}
 
 

@@ -9,16 +9,19 @@ from typing import Annotated, Any
 from fastapi import Path
 from pydantic import AfterValidator, Field
 
+from models.errors import InvalidInputError
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")  # half of a UTF-16 pair: no text can be stored or sent with one
 
 
 def refuse_control_characters(value: Any) -> Any:
-    """The value itself, or ValueError when a string in it (at any depth) holds a control character."""
+    """The value itself, or InvalidInputError (a ValueError, so pydantic reports it as a field's error) when a
+    string in it (at any depth) holds a control character."""
     if isinstance(value, str) and _CONTROL.search(value):
-        raise ValueError("văn bản chứa ký tự điều khiển không hợp lệ")
+        raise InvalidInputError("văn bản chứa ký tự điều khiển không hợp lệ")
     if isinstance(value, str) and _SURROGATE.search(value):
-        raise ValueError("văn bản chứa ký tự Unicode không hợp lệ (nửa cặp thay thế)")
+        raise InvalidInputError("văn bản chứa ký tự Unicode không hợp lệ (nửa cặp thay thế)")
     if isinstance(value, dict):
         for key, item in value.items():
             refuse_control_characters(key)

@@ -33,6 +33,7 @@ from models.accounts.access import NOT_VISIBLE, can_see, is_secretariat, my_acti
 from models.accounts.login import LoginError, form_key, login, logout, person_for_token
 from models.audit import Channel
 from models.calendar.days import VIETNAM, local_date
+from models.errors import InvalidInputError, PlanflowError
 from models.escalation.undelivered import undelivered
 from models.labels import label_vi
 from models.lifecycle.history import task_history
@@ -62,18 +63,12 @@ templates = Jinja2Templates(
 )
 
 
-def _local_time(iso: str | None) -> str:
-    """An ISO moment as Hà Nội time, dd/mm/yyyy HH:MM."""
-    return datetime.fromisoformat(iso).astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M") if iso else ""
-
-
-def _local_time_dt(moment: datetime | None) -> str:
-    """A stored moment as Hà Nội time, dd/mm/yyyy HH:MM."""
-    return moment.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M") if moment else ""
-
-
-def _day(iso: str | None) -> str:
-    return datetime.fromisoformat(iso).strftime("%d/%m/%Y") if iso else ""
+def _local_time(moment: datetime | str | None) -> str:
+    """A moment (stored, or ISO text) as Hà Nội time: 15/5/2026 08:30."""
+    if not moment:
+        return ""
+    local = (datetime.fromisoformat(moment) if isinstance(moment, str) else moment).astimezone(VIETNAM)
+    return f"{day_text(local.date())} {local:%H:%M}"
 
 
 def _action_vi(code: str) -> str:
@@ -86,13 +81,11 @@ def _status_vi(code: str | None) -> str:
 
 templates.env.filters.update(
     local_time=_local_time,
-    local_time_dt=_local_time_dt,
-    day=_day,
+    day=day_text,
     action_vi=_action_vi,
     status_vi=_status_vi,
     vi=label_vi,
     number_vi=number_text,
-    day_vn=day_text,
     change_vn=change_text,
 )
 
@@ -145,7 +138,7 @@ def login_submit(
     """Check the password (failures count toward the lockout) and set the session cookie."""
     try:
         refuse_control_characters([email, password])
-    except ValueError as exc:
+    except InvalidInputError as exc:
         return _page(request, "login.html", {"error": str(exc), "email": ""}, status=422)
     address = request.client.host if request.client else None
     try:
@@ -297,10 +290,10 @@ async def task_move(request: Request, plan: PathCode, number: PathCode, who: Who
         await run_in_threadpool(
             run_move, action, plan, number, actor, payload, expected_version=version, channel=Channel.PORTAL
         )
-    except (MoveRefusedError, ValueError) as refused:
+    except (MoveRefusedError, InvalidInputError) as refused:
         for reference in references:
             evidence.remove(root, reference)
-        status = refused.status if isinstance(refused, MoveRefusedError) else 422
+        status = refused.status
         return _refused(request, who, plan, number, str(refused), status)
     return RedirectResponse(f"/portal/tasks/{plan}/{number}?done={action.value}", status_code=303)
 
@@ -384,10 +377,8 @@ def report_compile(
         try:
             refuse_control_characters(period)
             reports.compile_for(who.session, who.person, period.strip())
-        except reports.ReportAccessError as exc:
-            raise HTTPException(403, str(exc)) from exc
-        except ValueError as exc:  # ReportError is one
-            raise HTTPException(422, str(exc)) from exc
+        except PlanflowError as exc:  # not the secretariat (403), a period that is no period (422) …
+            raise HTTPException(exc.status, str(exc)) from exc
     return RedirectResponse("/portal/report?done=1", status_code=303)
 
 

@@ -20,8 +20,10 @@ from models.accounts.machine_tokens import (
     machine_tokens_of,
     revoke_machine_token,
 )
+from models.calendar.days import VIETNAM
 from models.errors import PlanflowError
 from models.org.tables import Agency
+from models.vn_format import day_text
 
 
 def _systems_page(request: Request, who: Who, new_token: str | None = None, message: str | None = None) -> Response:
@@ -33,7 +35,7 @@ def _systems_page(request: Request, who: Who, new_token: str | None = None, mess
             "system": account.full_name,
             "scope": SCOPE_LABELS_VI[MachineScope(account.machine_scope or MachineScope.READ)],
             "agency": account.agency.name if account.agency else "—",
-            "created": f"{token.created_by}, {token.created_at.strftime('%d/%m/%Y')}",
+            "created": f"{token.created_by}, {day_text(token.created_at.astimezone(VIETNAM).date())}",
             "expires_at": token.expires_at,
             "live": token.revoked_at is None and token.expires_at > now,
             "state": "đã thu hồi" if token.revoked_at else ("hết hạn" if token.expires_at <= now else "còn hiệu lực"),

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from models.accounts.access import is_secretariat, sees_reports
 from models.calendar.period import parse_period
-from models.errors import ReportError
+from models.errors import ForbiddenError, ReportError
 from models.org.tables import Organization, Person
 from models.reporting.figures import StoredReport
 from runtime.prefect_run import run_flow
@@ -26,7 +26,7 @@ NOT_A_READER = "Chỉ Văn phòng Đảng ủy và Ban Thường vụ xem báo c
 NO_SUCH_FILE = "Không có tệp báo cáo này trong phạm vi của bạn."
 
 
-class ReportAccessError(PermissionError):
+class ReportAccessError(ForbiddenError):
     """Someone outside the secretariat (or the Standing Committee, for reading) asked for reports."""
 
 

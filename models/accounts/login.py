@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.audit import record_event
 from models.base import Base, BigId, UtcDateTime
+from models.calendar.days import VIETNAM
 from models.db import Database
 from models.errors import PlanflowError
 from models.org.directory import find_person
@@ -167,7 +168,7 @@ def _count_attempt(session: Session, key: str, limit: int, now: datetime) -> _Co
 
 
 def _locked_message(until: datetime) -> str:
-    return f"Tài khoản tạm khóa đến {until:%H:%M} (UTC) do đăng nhập sai nhiều lần; hãy thử lại sau."
+    return f"Tài khoản tạm khóa đến {until.astimezone(VIETNAM):%H:%M} do đăng nhập sai nhiều lần; hãy thử lại sau."
 
 
 def login(database: Database, *, email: str, password: str, now: datetime, address: str | None = None) -> str:
