@@ -13,13 +13,15 @@ from models.lifecycle.assignment import PlanAssignment, assign_whole_plan
 from models.lifecycle.moves import MoveRequest, MoveResult, apply_move_once, load_task
 from runtime.environment import get_database
 from runtime.progress import steps
-from tasks.retry import database_hiccup
+from tasks.retry import database_hiccup, retrying_on_hiccup
 
 
-@task(name="apply-move", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2, retry_condition_fn=database_hiccup)
 def apply_task_move(request: MoveRequest, at: datetime | None = None) -> MoveResult:
-    """One move in one transaction; a retry with the same idempotency key does not act twice."""
-    return apply_move_once(get_database(), request, now=at or datetime.now(UTC))
+    """One move in one transaction, inside the step flow's own run. Not a task run of its own: that cost the
+    Prefect server and the API about 90 ms of CPU per move (10 clerks: 5.8 → 9.8 moves a second without it),
+    and the flow run already shows the move with its tags and log. A dropped connection is tried again; the same
+    idempotency key never acts twice."""
+    return retrying_on_hiccup(lambda: apply_move_once(get_database(), request, now=at or datetime.now(UTC)))
 
 
 @task(name="assign-plan-tasks", cache_policy=NO_CACHE, retries=2, retry_condition_fn=database_hiccup)

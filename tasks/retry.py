@@ -1,8 +1,10 @@
-"""When a Prefect task may retry: only when the database connection failed, not on bad data."""
+"""When work may be tried again: only when the database connection failed, not on bad data."""
 
 from __future__ import annotations
 
-from typing import Any
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from sqlalchemy.exc import OperationalError
 
@@ -16,3 +18,19 @@ def database_hiccup(_task: Any, _run: Any, state: Any) -> bool:
     except Exception:
         return False
     return False
+
+
+R = TypeVar("R")
+
+
+def retrying_on_hiccup(work: Callable[[], R], *, attempts: int = 3, delay_seconds: float = 2.0) -> R:
+    """Do `work`, again after a dropped connection (up to `attempts` times in all): the plain-code twin of
+    `database_hiccup` for work done inside a flow's own run. Any other error is raised at once."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return work()
+        except OperationalError:
+            if attempt == attempts:
+                raise
+            time.sleep(delay_seconds)
+    raise RuntimeError("unreachable: the loop returns or raises")
