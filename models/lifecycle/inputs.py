@@ -3,7 +3,7 @@
 Each step's input model is the single source of its fields: the step flow's parameters (and so the
 Prefect UI's form), the CLI's options, the API's move body and the portal's form with its labels are all
 read from it. Adding a field to an action is one edit here; the checks that judge a move's content stay
-in `lifecycle_steps` (they need the task and the person).
+in `lifecycle.steps` (they need the task and the person).
 """
 
 from __future__ import annotations

@@ -148,7 +148,7 @@ def compile_figures(
 ) -> ReportFigures:
     """The figures of an organization (and those under it) for a period, as at the period's end, with the
     change since the previous period and the totals of `history` earlier periods (for the trend chart).
-    Each task's standing is decided by the database (report_standing) and summed there: a ward's report
+    Each task's standing is decided by the database (reporting.standing) and summed there: a ward's report
     lists its tasks, a roll-up's names only its units and its most overdue tasks."""
     root, organizations = organizations_under(session, organization_code)
     scope = _Scope(session, root, organizations)

@@ -1,4 +1,4 @@
-"""The sums a report makes over its tasks' standing (see report_standing): counts by category per group, the
+"""The sums a report makes over its tasks' standing (see reporting.standing): counts by category per group, the
 agencies' accountability, and the few tasks a report names. Every query runs in the database, so a national
 report reads tens of rows where it would otherwise load 191,400 tasks."""
 
