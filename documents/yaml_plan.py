@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import MISSING, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, cast, get_origin, get_type_hints
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from models.plan.document import (
     OrganizationRecord,
@@ -18,52 +19,47 @@ from models.plan.document import (
 )
 from models.safe_yaml import UnsafeYamlError, load_plain_yaml
 
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, str_strip_whitespace=True)
+_STRICT = ConfigDict(extra="forbid", coerce_numbers_to_str=True, str_strip_whitespace=True)
 
 
-class _Organization(_Strict):
-    code: str
-    name: str
-    level: str = "ward"
-    place_name: str | None = None
-    parent_code: str | None = None
-    parent_name: str | None = None
-    parent_level: str | None = None
+def _schema(
+    record: type,
+    *,
+    optional: dict[str, Any] | None = None,
+    required: frozenset[str] = frozenset(),
+    left_out: frozenset[str] = frozenset(),
+    nested: dict[str, Any] | None = None,
+) -> type[BaseModel]:
+    """What a plan file may say of a record, read from the record's own fields (one declaration of a plan), with
+    the few ways a file differs named here: what it may leave out, what it must say, what only an importer sets."""
+    hints = get_type_hints(record)
+    definitions: dict[str, Any] = {}
+    for item in fields(record):
+        if item.name in left_out:
+            continue
+        annotation = hints[item.name]
+        if item.name in (nested or {}):  # a record inside: its own schema, one or a list of them as declared
+            inner = (nested or {})[item.name]
+            annotation = cast(Any, list)[inner] if get_origin(annotation) is list else inner
+        if item.name in required:
+            default: Any = ...
+        elif item.name in (optional or {}):
+            default = (optional or {})[item.name]
+        elif item.default_factory is not MISSING:
+            default = Field(default_factory=item.default_factory)
+        else:
+            default = ... if item.default is MISSING else item.default
+        definitions[item.name] = (annotation, default)
+    return create_model(f"_{record.__name__}", __config__=_STRICT, **definitions)
 
 
-class _Section(_Strict):
-    number: str
-    title: str
-
-
-class _Task(_Strict):
-    number: str
-    section: str | None = None
-    description: str
-    leaders: list[str] = Field(default_factory=list)
-    lead_agency: str | None = None
-    coordinating_agencies: list[str] = Field(default_factory=list)
-    expected_result: str = ""
-    kpi_text: str = ""
-    deadline: str = ""
-    notes: str = ""
-    classified: bool = False
-
-
-class _Plan(_Strict):
-    code: str
-    title: str
-    year: int
-    organization: _Organization
-    issuing_body: str | None = None
-    document_number: str | None = None
-    source_name: str | None = None
-    source_format: str | None = None
-    indicators: list[str] = Field(default_factory=list)
-    sections: list[_Section] = Field(default_factory=list)
-    tasks: list[_Task]
+_Section = _schema(SectionRecord)
+_Task = _schema(TaskRecord, optional={"section": None}, left_out=frozenset({"source_row"}))
+_Plan = _schema(
+    PlanDocument,
+    required=frozenset({"tasks"}),
+    nested={"organization": _schema(OrganizationRecord), "sections": _Section, "tasks": _Task},
+)
 
 
 def read_yaml(path: Path) -> PlanDocument:
@@ -98,19 +94,17 @@ def _problem(error: Any, data: dict[str, Any]) -> Problem:
     return Problem(".".join(str(p) for p in location) or "tệp", error["msg"])
 
 
-def _document(plan: _Plan, path: Path) -> PlanDocument:
+def _document(plan: BaseModel, path: Path) -> PlanDocument:
+    data = plan.model_dump()
     return PlanDocument(
-        code=plan.code,
-        title=plan.title,
-        year=plan.year,
-        organization=OrganizationRecord(**plan.organization.model_dump()),
-        issuing_body=plan.issuing_body,
-        document_number=plan.document_number,
-        source_name=plan.source_name or path.name,
-        source_format=plan.source_format or "yaml",
-        sections=[SectionRecord(**s.model_dump()) for s in plan.sections],
-        tasks=[TaskRecord(**t.model_dump(), source_row=None) for t in plan.tasks],
-        indicators=plan.indicators,
+        **{
+            **data,
+            "organization": OrganizationRecord(**data["organization"]),
+            "source_name": data["source_name"] or path.name,
+            "source_format": data["source_format"] or "yaml",
+            "sections": [SectionRecord(**section) for section in data["sections"]],
+            "tasks": [TaskRecord(**task, source_row=None) for task in data["tasks"]],
+        }
     )
 
 
