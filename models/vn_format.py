@@ -3,6 +3,7 @@ format a person reads: the Word, Excel and HTML reports, the portal and the comm
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 from babel.dates import format_date
@@ -49,3 +50,19 @@ def measure_text(value: float | int | None, unit: str = "") -> str:
 def target_text(comparator: str, target: float | int, unit: str = "") -> str:
     """ ">=", 100, "%" → "≥ 100 %"."""
     return f"{_COMPARATORS.get(comparator.strip(), comparator.strip())} {measure_text(target, unit)}".strip()
+
+
+def finite(value: float) -> float:
+    """The value, when a measurement can be it: not NaN, not infinite (ValueError otherwise)."""
+    if not math.isfinite(value):
+        raise ValueError(f"'{value}' không phải số hữu hạn")
+    return value
+
+
+def number_from_text(text: str) -> float:
+    """A measured value as people type it, with a decimal comma or point ('85,5' → 85.5); finite."""
+    try:
+        value = float(text.replace(",", ".").strip())
+    except ValueError as exc:
+        raise ValueError(f"'{text.strip()}' không phải một số") from exc
+    return finite(value)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -61,11 +60,10 @@ def day(text: str) -> date:
 
 
 def finite_number(text: str) -> float:
-    """A real number that a measurement can be: not NaN, not infinite."""
-    value = float(text.replace(",", ".").strip())
-    if not math.isfinite(value):
-        raise ValueError(f"'{text}' không phải số hữu hạn")
-    return value
+    """A real number that a measurement can be (argparse names the option by this function's name)."""
+    from models.vn_format import number_from_text
+
+    return number_from_text(text)
 
 
 def count(text: str) -> int:

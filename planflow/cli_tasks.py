@@ -36,8 +36,8 @@ def step_options(step: str) -> list[tuple[str, list[str], dict[str, Any]]]:
 
 
 def _validated(step: str, values: dict[str, Any]) -> dict[str, Any]:
-    """The values given, read by the step's input model (its types, 'TÊN=SỐ', 'Ban A; Ban B'); a value it refuses
-    is the person's mistake, named by its option."""
+    """The step's values among those given (the decision and the model's fields), read by the step's input model
+    (its types, 'TÊN=SỐ', 'Ban A; Ban B'); a value it refuses is the person's mistake, named by its option."""
     model = STEP_INPUTS[step]
     given = {name: value for name, value in values.items() if value is not None and name in model.model_fields}
     decided = {"decision": values["decision"]} if values.get("decision") else {}
@@ -55,8 +55,8 @@ def cmd_task_step(args: argparse.Namespace) -> int:
     """Run the flow of one step on one task (or, for assign --all, on a whole plan): in the running service when
     there is one (its Prefect and database are warm), else in this process."""
     if args.step == "assign" and args.all:
-        parameters: dict[str, Any] = {"plan": args.plan, "actor": args.actor, "at": args.at, "related": None}
-        parameters["related"] = _validated("assign", {"related": args.related}).get("related")
+        related = _validated("assign", {"related": args.related}).get("related")
+        parameters: dict[str, Any] = {"plan": args.plan, "actor": args.actor, "at": args.at, "related": related}
         result = _run_step("assign-all", parameters)
         _print(args, result, f"Đã giao {result['assigned']} nhiệm vụ của {args.plan}.")
         if not args.json:
@@ -68,8 +68,7 @@ def cmd_task_step(args: argparse.Namespace) -> int:
     parameters = {"plan": args.plan, "task": args.number, "actor": args.actor, "at": args.at}
     if args.key:
         parameters["idempotency_key"] = args.key
-    given = {dest: getattr(args, dest) for dest, _flags, _options in step_options(args.step)}
-    parameters.update(_validated(args.step, given))
+    parameters.update(_validated(args.step, vars(args)))
     result = _run_step(args.step, parameters)
     repeated = " (đã thực hiện trước đó với cùng khóa, không làm lại)" if result["repeated"] else ""
     moved = f"{_status_vi(result['from'])} → {_status_vi(result['to'])}"

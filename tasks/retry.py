@@ -26,11 +26,9 @@ R = TypeVar("R")
 def retrying_on_hiccup(work: Callable[[], R], *, attempts: int = 3, delay_seconds: float = 2.0) -> R:
     """Do `work`, again after a dropped connection (up to `attempts` times in all): the plain-code twin of
     `database_hiccup` for work done inside a flow's own run. Any other error is raised at once."""
-    for attempt in range(1, attempts + 1):
+    for _ in range(attempts - 1):
         try:
             return work()
         except OperationalError:
-            if attempt == attempts:
-                raise
             time.sleep(delay_seconds)
-    raise RuntimeError("unreachable: the loop returns or raises")
+    return work()

@@ -8,7 +8,6 @@ in `lifecycle.steps` (they need the task and the person).
 
 from __future__ import annotations
 
-import math
 import types
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +18,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic.fields import FieldInfo
 
 from models.lifecycle.workflow import Action
+from models.vn_format import finite, number_from_text
 
 
 class Widget(StrEnum):
@@ -56,23 +56,17 @@ def _measures(value: Any) -> Any:
     for pair in value:
         name, _, number = str(pair).rpartition("=")
         try:
-            measures[name.strip()] = float(number.replace(",", ".").strip())
+            measures[name.strip()] = number_from_text(number)
         except ValueError as exc:
-            raise ValueError(f"'{pair}': cần dạng TÊN=SỐ, ví dụ 'tỷ lệ văn bản điện tử (%)=85'") from exc
+            raise ValueError(f"'{pair}': {exc} (cần dạng TÊN=SỐ, ví dụ 'tỷ lệ văn bản điện tử (%)=85')") from exc
         if not name.strip():
             raise ValueError(f"'{pair}': thiếu tên chỉ tiêu")
     return measures
 
 
-def _finite(value: float) -> float:
-    if not math.isfinite(value):
-        raise ValueError("giá trị chỉ tiêu phải là số hữu hạn")
-    return value
-
-
 DOORS = "x-planflow"
 Names = Annotated[list[str], BeforeValidator(_names)]
-Measures = Annotated[dict[str, Annotated[float, AfterValidator(_finite)]], BeforeValidator(_measures)]
+Measures = Annotated[dict[str, Annotated[float, AfterValidator(finite)]], BeforeValidator(_measures)]
 
 
 def ask(
