@@ -82,8 +82,10 @@ class _Canvas:
         self.line([(left, top), (right, top), (right, bottom), (left, bottom), (left, top)], INK)
 
     def png(self) -> bytes:
+        """Halved and written with zlib's fastest level: a file a few per cent larger, written in three quarters
+        of the time (a palette would be smaller still, but could shift a status's colour off its legend)."""
         buffer = io.BytesIO()
-        self.image.reduce(SCALE).save(buffer, format="png")
+        self.image.reduce(SCALE).save(buffer, format="png", compress_level=1)
         return buffer.getvalue()
 
 
