@@ -102,23 +102,24 @@ def _table(doc: DocumentType, header: list[str], rows: list[list[Any]]) -> None:
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    for cell, title in zip(table.rows[0].cells, header, strict=True):
-        cell.text = title
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
-            run.font.size = Pt(11)
+    widths = [Cm(width) for width in fitted_widths(header, rows, page_cm=PAGE_WIDTH_CM)]
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width  # the grid, which LibreOffice follows; each row added below copies it to its cells
+    for cell, title, width in zip(table.rows[0].cells, header, widths, strict=True):
+        cell.width = width  # each cell's own width, which Word follows
+        _cell_text(cell, title, bold=True)
     _repeat_as_header(table.rows[0])
     for values in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, values, strict=True):
-            cell.text = "" if value is None else str(value)
-            for run in cell.paragraphs[0].runs:
-                run.font.size = Pt(11)
-    widths = fitted_widths(header, rows, page_cm=PAGE_WIDTH_CM)
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = Cm(width)  # the grid, which LibreOffice follows
-        for cell in column.cells:
-            cell.width = Cm(width)  # and each cell, which Word follows
+        for cell, value in zip(table.add_row().cells, values, strict=True):
+            _cell_text(cell, "" if value is None else str(value))
+
+
+def _cell_text(cell: Any, text: str, *, bold: bool = False) -> None:
+    """The cell's text in one 11-point run."""
+    run = cell.paragraphs[0].add_run(text)
+    run.font.size = Pt(11)
+    if bold:
+        run.bold = True
 
 
 def _repeat_as_header(row: Any) -> None:
