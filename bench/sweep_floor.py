@@ -50,7 +50,7 @@ def sweep_floor(database: Database, now: datetime) -> dict[str, Any]:
     written: dict[str, int] = {}
     with database.engine.connect() as connection, connection.begin() as transaction:
         for table, rows in _sweep_rows(now).items():
-            scratch = _scratch_copy(connection, table)
+            scratch = scratch_copy(connection, table)
             connection.execute(insert(scratch).from_select(list(table.c.keys()), select(table).where(rows)))
             # counted afterwards: psycopg reports no rowcount for INSERT … SELECT
             written[table.name] = int(connection.execute(select(func.count()).select_from(scratch)).scalar_one())
@@ -63,11 +63,27 @@ def sweep_floor(database: Database, now: datetime) -> dict[str, Any]:
     return {"rows": sum(written.values()), **written}
 
 
-def _scratch_copy(connection: Connection, table: Table) -> Table:
-    """An empty table shaped like `table` (PostgreSQL: with its indexes, so each row costs what it costs there)."""
+def scratch_copy(connection: Connection, table: Table) -> Table:
+    """An empty table shaped like `table`. On PostgreSQL an ordinary table (its rows are written to the log as the
+    real ones are) with the same indexes, checks and foreign keys (each row checked against the same tables), so
+    each row costs what it costs there; made inside the floor's transaction, it goes with the rollback."""
     name = f"floor_{table.name}"
     if connection.dialect.name == "postgresql":
-        connection.execute(text(f"CREATE TEMPORARY TABLE {name} (LIKE {table.name} INCLUDING ALL) ON COMMIT DROP"))
+        connection.execute(text(f"CREATE TABLE {name} (LIKE {table.name} INCLUDING ALL)"))
+        for definition in _foreign_keys(connection, table.name):
+            connection.execute(text(f"ALTER TABLE {name} ADD {definition}"))
     else:
         connection.execute(text(f"CREATE TEMPORARY TABLE {name} AS SELECT * FROM {table.name} WHERE 0"))
     return Table(name, MetaData(), *(Column(column.name, column.type) for column in table.columns))
+
+
+def _foreign_keys(connection: Connection, table_name: str) -> list[str]:
+    """The definitions of a PostgreSQL table's foreign keys, as `ALTER TABLE … ADD` takes them."""
+    found = connection.execute(
+        text(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = CAST(:t AS regclass) AND contype = 'f'"
+        ),
+        {"t": table_name},
+    )
+    return list(found.scalars())
