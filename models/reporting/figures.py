@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CTE, Connection, Float, ForeignKey, Index, String, Table, select
+from sqlalchemy import CTE, Connection, Float, ForeignKey, Index, Select, String, Table, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, BigId, JsonDoc, Timestamped, UtcDateTime
@@ -37,6 +37,7 @@ from models.reporting.sums import ratios
 __all__ = ["CATEGORIES", "CATEGORY_LABELS", "CATEGORY_MEANINGS", "RATIO_DEFINITIONS", "compile_figures", "task_rows"]
 
 TOP_OVERDUE = 20  # how many of the most overdue tasks a roll-up names (`report compile --top`)
+FEW_PLANS = 100  # up to this many, a report names its plans by id (see _plan_ids)
 
 RATIO_DEFINITIONS = {
     "on_time_ratio": (
@@ -215,7 +216,16 @@ class _Scope:
         )
         if not self.plans:
             raise ReportError(f"{root.name} chưa có kế hoạch nào để báo cáo.")
-        self.plan_ids = select(Plan.id).where(Plan.organization_id.in_(organization_ids))
+        self.plan_ids = _plan_ids([p.id for p in self.plans], organization_ids)
+
+
+def _plan_ids(known: list[int], organization_ids: Select[Any]) -> Select[Any]:
+    """The scope's plans as SQL: by their ids when there are few (the planner then knows a ward's report reads one
+    plan's tasks, where from the recursive query it guesses hundreds of organizations' and scans every task),
+    else by the organizations below (thousands of ids as parameters cost more than the guess)."""
+    if len(known) <= FEW_PLANS:
+        return select(Plan.id).where(Plan.id.in_(known))
+    return select(Plan.id).where(Plan.organization_id.in_(organization_ids))
 
 
 def _tree_below(root_id: int) -> CTE:
