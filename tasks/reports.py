@@ -18,6 +18,7 @@ from models.reporting.figures import TOP_OVERDUE, compile_figures, organizations
 from models.reporting.layout import place, recipients, report_number, signer
 from models.reporting.store import already_reported, organizations_with_plans, store_report
 from runtime.environment import get_database
+from runtime.memory import release_freed_memory
 from runtime.settings import get_settings
 
 
@@ -90,8 +91,12 @@ def store_and_send(figures: dict[str, Any], files: list[str], now_iso: str) -> i
 
 @task(name="compile-organization-report", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
 def compile_organization_report(organization: str, period: str) -> dict[str, Any]:
-    """One organization's report: figures, files and the stored record with its message, in that order."""
-    return compile_and_store(organization, period)
+    """One organization's report: figures, files and the stored record with its message, in that order; then
+    what its buffers freed goes back to the system, so a batch of thousands keeps to the memory of a few."""
+    try:
+        return compile_and_store(organization, period)
+    finally:
+        release_freed_memory()
 
 
 def reports_to_compile(period: str, organizations: list[str] | None, recompile: bool) -> tuple[list[str], set[str]]:
