@@ -1,9 +1,9 @@
 """Charts of a report as PNG bytes: status by section, by lead agency, and the trend over periods.
 
-Drawn with Pillow on a canvas twice the size and halved at the end (smooth edges and lines): a chart costs a few
-milliseconds, where a plotting library's figure cost over a hundred, three times in every one of a nation's
-thousands of reports. The font is DejaVu Sans, kept beside this module (documents/fonts, with its licence), so
-every machine draws the same Vietnamese text."""
+Drawn with Pillow on a canvas twice the size and halved at the end (smooth edges and lines): a chart costs about
+30 ms, where matplotlib's cost 120–175 ms, three times in every one of a nation's thousands of reports. The font
+is DejaVu Sans, kept beside this module (documents/fonts, with its licence), so every machine draws the same
+Vietnamese text."""
 
 from __future__ import annotations
 
@@ -68,7 +68,9 @@ class _Canvas:
         self.image.paste(turned, (int(x * SCALE - turned.width / 2), int(y * SCALE - turned.height / 2)))
 
     def rectangle(self, left: float, top: float, right: float, bottom: float, colour: str) -> None:
-        self.draw.rectangle((left * SCALE, top * SCALE, right * SCALE - 1, bottom * SCALE - 1), fill=colour)
+        """Filled, at least one pixel wide and high: one task beside ten thousand is still seen."""
+        x0, y0 = left * SCALE, top * SCALE
+        self.draw.rectangle((x0, y0, max(right * SCALE - 1, x0), max(bottom * SCALE - 1, y0)), fill=colour)
 
     def line(self, points: list[tuple[float, float]], colour: str, width: float = 1) -> None:
         self.draw.line([(x * SCALE, y * SCALE) for x, y in points], fill=colour, width=round(width * SCALE))

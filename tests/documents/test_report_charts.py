@@ -19,11 +19,11 @@ def _group(name: str, **counts: int) -> dict[str, object]:
     return {"name": name, **{key: counts.get(key, 0) for key, _ in CATEGORIES}}
 
 
-def _colours(png: bytes) -> set[tuple[int, int, int]]:
+def _colours(png: bytes, least: int = 100) -> set[tuple[int, int, int]]:
     """The colours that fill an area (a bar, a swatch, a line), not a stray edge pixel of smoothed text."""
     image = Image.open(io.BytesIO(png))
     assert image.format == "PNG"
-    return {colour for count, colour in image.convert("RGB").getcolors(maxcolors=1 << 20) or [] if count >= 100}
+    return {colour for count, colour in image.convert("RGB").getcolors(maxcolors=1 << 20) or [] if count >= least}
 
 
 def _rgb(key: str) -> tuple[int, int, int]:
@@ -90,3 +90,18 @@ def test_ticks_are_whole_evenly_spaced_from_zero_and_cover_the_largest(largest: 
     assert 2 <= len(scale) <= 9
     (step,) = steps
     assert str(step).strip("0") in ("1", "2", "5")
+
+
+@given(st.lists(st.lists(st.integers(min_value=0, max_value=200_000), min_size=8, max_size=8), max_size=14))
+def test_any_counts_draw_a_chart(rows: list[list[int]]) -> None:
+    """A national roll-up puts one task beside a hundred thousand: every bar is drawn, however thin."""
+    groups = [
+        _group(f"Mục {i}", **dict(zip([k for k, _ in CATEGORIES], counts, strict=True)))
+        for i, counts in enumerate(rows)
+    ]
+    assert Image.open(io.BytesIO(status_bars(groups, "Trạng thái"))).format == "PNG"
+
+
+def test_one_task_beside_ten_thousand_is_seen() -> None:
+    colours = _colours(status_bars([_group("Cả nước", in_progress=10_000, overdue=1)], "Trạng thái"), least=1)
+    assert _rgb("overdue") in colours
