@@ -3,6 +3,7 @@ earlier steps left in this one (a report compiled by a worker starts from a proc
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import time
 from collections.abc import Callable
@@ -40,5 +41,14 @@ def _timed(function: Callable[..., Any], warm_up: Callable[..., Any] | None, *ar
     if warm_up is not None:
         warm_up(*args[:1])
     started = time.perf_counter()
-    value = function(*args)
-    return time.perf_counter() - started, rss_peak_mb(), value
+    try:
+        value = function(*args)
+        return time.perf_counter() - started, rss_peak_mb(), value
+    finally:
+        _exit_handlers()
+
+
+def _exit_handlers() -> None:
+    """What an interpreter runs as it exits, run now: a pool's worker is ended without it, which left the Prefect
+    server a step had started (stopped by an exit handler) running after the benchmark."""
+    atexit._run_exitfuncs()
