@@ -4,8 +4,8 @@ A cold sweep writes rungs (escalations), their messages (outbox), explanation re
 and messages, and moves those tasks to "explanation requested". The floor copies exactly those rows, by one
 `INSERT … SELECT` per table, into scratch tables shaped like the real ones (on PostgreSQL logged, with the same
 indexes, checks and foreign keys), and touches the same task rows with one UPDATE, all in a transaction that is
-rolled back. What the sweep costs
-above its floor is choosing the rows (which rung, which recipient, which task), not writing them.
+rolled back. What the sweep costs above its floor is choosing the rows (which rung, which recipient, which task),
+not writing them.
 """
 
 from __future__ import annotations

@@ -33,6 +33,7 @@ SCALE = 2  # drawn at twice the size, then halved
 TEXT, LABEL, SMALL = 15, 18, 12  # pixel sizes of tick and axis text, the title, the legend
 INK = "#000000"
 MARGIN = 10
+LEGEND_ROW = 20  # the height of a row of the legend
 
 
 @dataclass(frozen=True)
@@ -57,13 +58,13 @@ class _Canvas:
         self.draw = ImageDraw.Draw(self.image)
 
     def text(self, x: float, y: float, words: str, size: int, anchor: str) -> None:
-        self.draw.text((x * SCALE, y * SCALE), words, fill=INK, font=font(size), anchor=anchor)
+        self.draw.text((x * SCALE, y * SCALE), one_line(words), fill=INK, font=font(size), anchor=anchor)
 
     def vertical_text(self, x: float, y: float, words: str, size: int) -> None:
         """Text turned a quarter left, centred on (x, y): an axis title."""
         width = math.ceil(text_width(words, size)) * SCALE
         strip = Image.new("RGB", (width, (size + 6) * SCALE), "white")
-        ImageDraw.Draw(strip).text((0, 3 * SCALE), words, fill=INK, font=font(size), anchor="lt")
+        ImageDraw.Draw(strip).text((0, 3 * SCALE), one_line(words), fill=INK, font=font(size), anchor="lt")
         turned = strip.rotate(90, expand=True)
         self.image.paste(turned, (int(x * SCALE - turned.width / 2), int(y * SCALE - turned.height / 2)))
 
@@ -104,7 +105,13 @@ def font(size: int) -> ImageFont.FreeTypeFont:
 
 def text_width(words: str, size: int) -> float:
     """How wide `words` are at `size`, in final pixels."""
-    return font(size).getlength(words) / SCALE
+    return font(size).getlength(one_line(words)) / SCALE
+
+
+def one_line(words: str) -> str:
+    """Text as a chart draws it: on one line, its spaces single (an agency or section name read from a Word cell
+    may hold a line break or a tab, which Pillow's anchored text refuses)."""
+    return " ".join(words.split())
 
 
 def ticks(largest: float) -> list[int]:
@@ -124,13 +131,13 @@ def _legend(canvas: _Canvas, entries: list[tuple[str, str]], top: float, centre:
     shown = min(columns, len(entries))
     left = centre - width * shown / 2
     for index, (label, colour) in enumerate(entries):
-        x, y = left + width * (index % shown), top + 20 * (index // shown)
+        x, y = left + width * (index % shown), top + LEGEND_ROW * (index // shown)
         canvas.rectangle(x, y + 3, x + 24, y + 13, colour)
         canvas.text(x + 30, y + 8, label, SMALL, "lm")
 
 
 def _legend_height(count: int, columns: int) -> int:
-    return 20 * math.ceil(count / columns)
+    return LEGEND_ROW * math.ceil(count / columns)
 
 
 def status_bars(groups: list[dict[str, Any]], title: str, *, limit: int = 12) -> bytes:

@@ -7,11 +7,12 @@ import io
 from concurrent.futures import ThreadPoolExecutor
 from itertools import pairwise
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image, ImageColor
 
-from documents.report_charts import COLOURS, _short, status_bars, ticks, trend
+from documents.report_charts import COLOURS, _short, one_line, status_bars, ticks, trend
 from models.reporting.figures import CATEGORIES
 
 
@@ -105,3 +106,14 @@ def test_any_counts_draw_a_chart(rows: list[list[int]]) -> None:
 def test_one_task_beside_ten_thousand_is_seen() -> None:
     colours = _colours(status_bars([_group("Cả nước", in_progress=10_000, overdue=1)], "Trạng thái"), least=1)
     assert _rgb("overdue") in colours
+
+
+@pytest.mark.parametrize(
+    "name", ["Ban Tuyên giáo\nvà Dân vận", "Văn phòng\tĐảng ủy", "\r\n", "", "Ủy ban 😀", "x" * 200]
+)
+def test_names_as_they_come_from_a_plan_draw(name: str) -> None:
+    """A name read from a Word cell may hold a line break or a tab; every chart draws it on one line."""
+    assert Image.open(io.BytesIO(status_bars([_group(name, in_progress=2)], f"Theo mục\n{name}"))).format == "PNG"
+    point = {"period": f"2026\n{name}", "totals": {"completed_on_time": 1, "overdue": 0, "in_progress": 3}}
+    assert Image.open(io.BytesIO(trend([point], name))).format == "PNG"
+    assert not set(one_line(name)) & set("\n\r\t") and "  " not in one_line(name)
