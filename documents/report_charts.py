@@ -16,7 +16,7 @@ from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
-from models.reporting.figures import CATEGORIES
+from models.reporting.figures import CATEGORIES, CATEGORY_LABELS
 
 COLOURS = {
     "completed_on_time": "#2e7d32",
@@ -201,10 +201,13 @@ def trend(points: list[dict[str, Any]], title: str) -> bytes:
             canvas.line(line, COLOURS[key], width=2)
         for x, y in line:
             canvas.dot(x, y, 4, COLOURS[key])
-    labels = dict(CATEGORIES)
-    _legend(canvas, [(labels[key], COLOURS[key]) for key in shown], box.bottom + 36, box.left + box.width / 2, 3)
+    _legend(
+        canvas, [(CATEGORY_LABELS[key], COLOURS[key]) for key in shown], box.bottom + 36, box.left + box.width / 2, 3
+    )
     return canvas.png()
 
 
 def _short(name: str, width: int = 38) -> str:
-    return name if len(name) <= width else name[: width - 1] + "…"
+    """A name as a chart's row shows it: on one line first, then cut to `width` characters."""
+    flat = one_line(name)
+    return flat if len(flat) <= width else flat[: width - 1] + "…"

@@ -83,6 +83,15 @@ def test_long_names_are_shortened_with_an_ellipsis() -> None:
     assert _short("Văn phòng") == "Văn phòng"
 
 
+def test_a_name_is_put_on_one_line_before_it_is_cut() -> None:
+    """Line breaks and runs of spaces from a Word cell do not use up the characters a row can show."""
+    assert (
+        _short("Ban Tuyên giáo\n\n\n\n    và Dân vận\tĐảng ủy phường")
+        == "Ban Tuyên giáo và Dân vận Đảng ủy phường"[:37] + "…"
+    )
+    assert _short("Văn\n  phòng") == "Văn phòng"
+
+
 @given(st.integers(min_value=0, max_value=10_000_000))
 def test_ticks_are_whole_evenly_spaced_from_zero_and_cover_the_largest(largest: int) -> None:
     scale = ticks(largest)
