@@ -18,7 +18,7 @@ from models.reporting.figures import TOP_OVERDUE, compile_figures, organizations
 from models.reporting.layout import place, recipients, report_number, signer
 from models.reporting.store import already_reported, organizations_with_plans, store_report
 from runtime.environment import get_database
-from runtime.memory import release_freed_memory
+from runtime.memory import after_unit_of_work
 from runtime.settings import get_settings
 
 
@@ -96,7 +96,7 @@ def compile_organization_report(organization: str, period: str) -> dict[str, Any
     try:
         return compile_and_store(organization, period)
     finally:
-        release_freed_memory()
+        after_unit_of_work()
 
 
 def reports_to_compile(period: str, organizations: list[str] | None, recompile: bool) -> tuple[list[str], set[str]]:
