@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CTE, Connection, Float, ForeignKey, Index, Select, String, Table, select
+from sqlalchemy import CTE, Connection, Float, ForeignKey, Index, Select, String, Table, bindparam, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, BigId, JsonDoc, Timestamped, UtcDateTime
@@ -155,13 +155,15 @@ def compile_figures(
     scope = _Scope(session, root, organizations)
     at = Standing.of(period, today)
     connection = session.connection()
-    with standing_rows(connection, scope.plan_ids, at) as table:
+    with standing_rows(connection, scope.plan_ids, scope.plans_given, at) as table:
         figures = _figures(connection, scope, table, at, top)
     counted = {period.key: figures.totals}
 
     def totals_of(earlier: Period) -> dict[str, int]:
         if earlier.key not in counted:
-            counted[earlier.key] = category_counts(connection, scope.plan_ids, Standing.of(earlier, today))
+            counted[earlier.key] = category_counts(
+                connection, scope.plan_ids, scope.plans_given, Standing.of(earlier, today)
+            )
         return counted[earlier.key]
 
     plans_begin = date(min(p.year for p in scope.plans), 1, 1)
@@ -192,7 +194,7 @@ def task_rows(session: Session, *, organization_code: str, period: Period, today
 
 def _streamed(session: Session, scope: _Scope, at: Standing) -> Iterator[dict[str, Any]]:
     connection = session.connection()
-    with standing_rows(connection, scope.plan_ids, at) as table:
+    with standing_rows(connection, scope.plan_ids, scope.plans_given, at) as table:
         yield from sums.task_rows(connection, table, scope, at)
 
 
@@ -204,34 +206,38 @@ class _Scope:
         self.organization_names = {o.id: o.name for o in organizations}
         self.unit_of = _subordinate_units(root, organizations)
         self.rollup = len(organizations) > 1
-        organization_ids = select(_tree_below(root.id).c.id)  # in SQL: thousands of ids as parameters cost more
         self.plans = (
             session.connection()
             .execute(
                 select(Plan.id, Plan.code, Plan.title, Plan.document_number, Plan.year)
-                .where(Plan.organization_id.in_(organization_ids))
+                .where(Plan.organization_id.in_(select(_tree_below(root.id).c.id)))
                 .order_by(Plan.code)
             )
             .all()
         )
         if not self.plans:
             raise ReportError(f"{root.name} chưa có kế hoạch nào để báo cáo.")
-        self.plan_ids = _plan_ids([p.id for p in self.plans], organization_ids)
+        self.plan_ids, self.plans_given = _plan_ids([p.id for p in self.plans], root.id)
 
 
-def _plan_ids(known: list[int], organization_ids: Select[Any]) -> Select[Any]:
-    """The scope's plans as SQL: by their ids when there are few (the planner then knows a ward's report reads one
-    plan's tasks, where from the recursive query it guesses hundreds of organizations' and scans every task),
-    else by the organizations below (thousands of ids as parameters cost more than the guess)."""
-    if len(known) <= FEW_PLANS:
-        return select(Plan.id).where(Plan.id.in_(known))
-    return select(Plan.id).where(Plan.organization_id.in_(organization_ids))
-
-
-def _tree_below(root_id: int) -> CTE:
+def _tree_below(root_id: Any) -> CTE:
     """The organization and every one below it, as a recursive query."""
     tree = select(Organization.id).where(Organization.id == root_id).cte("tree_below", recursive=True)
     return tree.union_all(select(Organization.id).join(tree, Organization.parent_id == tree.c.id))
+
+
+PLANS_BY_ID = select(Plan.id).where(Plan.id.in_(bindparam("plan_ids", expanding=True)))
+PLANS_BELOW = select(Plan.id).where(Plan.organization_id.in_(select(_tree_below(bindparam("root_id")).c.id)))
+
+
+def _plan_ids(known: list[int], root_id: int) -> tuple[Select[Any], dict[str, Any]]:
+    """The scope's plans as SQL, one of two statements built once, with its parameters: by their ids when there
+    are few (the planner then knows a ward's report reads one plan's tasks, where from the recursive query it
+    guesses hundreds of organizations' and scans every task), else by the organizations below the root
+    (thousands of ids as parameters cost more than the guess)."""
+    if len(known) <= FEW_PLANS:
+        return PLANS_BY_ID, {"plan_ids": known}
+    return PLANS_BELOW, {"root_id": root_id}
 
 
 def _figures(connection: Connection, scope: _Scope, table: Table, at: Standing, top: int) -> ReportFigures:
@@ -239,18 +245,17 @@ def _figures(connection: Connection, scope: _Scope, table: Table, at: Standing, 
     rollup, root, period = scope.rollup, scope.root, at.period
     counts = sums.tasks_per_plan(connection, table)
     totals = category_totals(connection, table)
+    rows = sums.TaskRows(connection, table, scope, at)
+    tasks = [] if rollup else rows.every()  # a ward's every task first: its lists pick from them
     late = sums.listed(
-        connection,
-        table,
-        scope,
-        at,
+        rows,
         sums.late(table),
         order=sums.most_days_late(table) if rollup else None,
         limit=top if rollup else None,
     )
     overdue = sums.explanations_by_then(connection, late.rows, at)
     accountability = sums.accountability(connection, table, scope, at)
-    indicators = _indicators(connection, scope.plan_ids, at.moment)
+    indicators = _indicators(connection, scope.plan_ids, scope.plans_given, at.moment)
     figures = ReportFigures(
         organization=root.name,
         organization_code=root.code,
@@ -276,39 +281,37 @@ def _figures(connection: Connection, scope: _Scope, table: Table, at: Standing, 
         if rollup
         else [
             {k: r[k] for k in ("plan", "number", "description", "lead_agency", "reported")}
-            for r in sums.task_rows(connection, table, scope, at, where=sums.recurring(table))
+            for r in rows.matching(sums.recurring(table))
         ],
         recurring_summary=sums.recurring_summary(connection, table),
         accountability=_most_to_answer_for(accountability, top) if rollup else accountability,
-        tasks=[] if rollup else list(sums.task_rows(connection, table, scope, at)),
+        tasks=tasks,
         rollup=rollup,
     )
-    figures.written = written_sections(figures.to_dict(), _written_from(connection, table, scope, at))
+    figures.written = written_sections(figures.to_dict(), _written_from(rows))
     return figures
 
 
-def _written_from(connection: Connection, table: Table, scope: _Scope, at: Standing) -> WrittenFrom:
+def _written_from(rows: sums.TaskRows) -> WrittenFrom:
     """The tasks the written sections name: overdue ones, the next period's by unit, those waiting upstream."""
-    upcoming = at.period.following()
+    table = rows.table
+    upcoming = rows.at.period.following()
     first = MAX_LISTED + 1  # enough to know the list is longer than it shows
     overdue = (table.c.category == "overdue") & table.c.due.is_not(None)
     return WrittenFrom(
-        overdue=sums.listed(connection, table, scope, at, overdue, order=[table.c.due, table.c.seq], limit=first),
+        overdue=sums.listed(rows, overdue, order=[table.c.due, table.c.seq], limit=first),
         next_period=sums.by_agency_listed(
-            connection,
-            table,
-            scope,
-            at,
+            rows,
             sums.open_and_due(table, upcoming.start, upcoming.end),
             agencies=MAX_LISTED,
             each=TASKS_PER_UNIT,
         ),
-        waiting=sums.listed(connection, table, scope, at, table.c.category == "waiting_upstream", limit=first),
+        waiting=sums.listed(rows, table.c.category == "waiting_upstream", limit=first),
         next_label=upcoming.label,
     )
 
 
-def _indicators(connection: Connection, plan_ids: Any, moment: datetime) -> list[dict[str, Any]]:
+def _indicators(connection: Connection, plan_ids: Any, plans: dict[str, Any], moment: datetime) -> list[dict[str, Any]]:
     indicators = connection.execute(
         select(
             KpiIndicator.id,
@@ -322,13 +325,15 @@ def _indicators(connection: Connection, plan_ids: Any, moment: datetime) -> list
         )
         .join(Plan, KpiIndicator.plan_id == Plan.id)
         .where(KpiIndicator.plan_id.in_(plan_ids))
-        .order_by(Plan.code, KpiIndicator.position)
+        .order_by(Plan.code, KpiIndicator.position),
+        plans,
     ).all()
     latest: dict[int, float] = {}
     for indicator_id, value, measured_at in connection.execute(
         select(KpiMeasurement.indicator_id, KpiMeasurement.value, KpiMeasurement.measured_at)
         .where(KpiMeasurement.indicator_id.in_(select(KpiIndicator.id).where(KpiIndicator.plan_id.in_(plan_ids))))
-        .order_by(KpiMeasurement.measured_at, KpiMeasurement.id)
+        .order_by(KpiMeasurement.measured_at, KpiMeasurement.id),
+        plans,
     ):
         if _aware(measured_at) <= moment:
             latest[indicator_id] = value

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, Select, Table, and_, case, func, literal, not_, or_, select
@@ -43,7 +44,12 @@ def ratios(totals: dict[str, int]) -> dict[str, float | None]:
 
 def tasks_per_plan(connection: Connection, table: Table) -> dict[int, int]:
     """How many tasks each plan has."""
-    return dict(connection.execute(select(table.c.plan_id, func.count()).group_by(table.c.plan_id)).tuples().all())
+    return dict(connection.execute(_per_plan(table)).tuples().all())
+
+
+@lru_cache(maxsize=4)  # the statements below: built once for the standing table, not for each report
+def _per_plan(table: Table) -> Select[Any]:
+    return select(table.c.plan_id, func.count()).group_by(table.c.plan_id)
 
 
 def groups(rows: Iterable[tuple[Any, str, str, int, int]]) -> list[dict[str, Any]]:
@@ -72,12 +78,6 @@ def _counted(table: Table, *keys: Any, first: Any = None) -> Select[Any]:
 def by_section(connection: Connection, table: Table, *, across_plans: bool) -> list[dict[str, Any]]:
     """Counts per section of the plan (`across_plans`: the sections of the units' plans with the same number and
     title counted together, as a roll-up reads them)."""
-    plan_code = literal("") if across_plans else Plan.code
-    statement = (
-        _counted(table, plan_code, PlanSection.number, PlanSection.title)
-        .join(Plan, Plan.id == table.c.plan_id)
-        .outerjoin(PlanSection, PlanSection.id == table.c.section_id)
-    )
     return groups(
         (
             (code, number, title),
@@ -86,38 +86,60 @@ def by_section(connection: Connection, table: Table, *, across_plans: bool) -> l
             count,
             earliest,
         )
-        for code, number, title, category, count, earliest in connection.execute(statement)
+        for code, number, title, category, count, earliest in connection.execute(_by_section(table, across_plans))
+    )
+
+
+@lru_cache(maxsize=4)
+def _by_section(table: Table, across_plans: bool) -> Select[Any]:
+    plan_code = literal("") if across_plans else Plan.code
+    return (
+        _counted(table, plan_code, PlanSection.number, PlanSection.title)
+        .join(Plan, Plan.id == table.c.plan_id)
+        .outerjoin(PlanSection, PlanSection.id == table.c.section_id)
     )
 
 
 def by_agency(connection: Connection, table: Table) -> list[dict[str, Any]]:
     """Counts per lead agency, by name (a roll-up adds up the units' agencies of the same name)."""
-    statement = _counted(table, Agency.name).outerjoin(Agency, Agency.id == table.c.lead_agency_id)
     return groups(
         (name, name or NO_AGENCY, category, count, first)
-        for name, category, count, first in connection.execute(statement)
+        for name, category, count, first in connection.execute(_by_agency(table))
     )
+
+
+@lru_cache(maxsize=4)
+def _by_agency(table: Table) -> Select[Any]:
+    return _counted(table, Agency.name).outerjoin(Agency, Agency.id == table.c.lead_agency_id)
 
 
 def by_leader(connection: Connection, table: Table) -> list[dict[str, Any]]:
     """Counts per leader in charge: a task with two leaders counts for each of them."""
-    place = table.c.seq * 1000 + func.coalesce(PlanTaskLeader.position, 0)  # a task's leaders in their order
-    statement = _counted(table, PlanTaskLeader.title, first=place).outerjoin(
-        PlanTaskLeader, PlanTaskLeader.task_id == table.c.task_id
-    )
     return groups(
         (title, title or NO_LEADER, category, count, first)
-        for title, category, count, first in connection.execute(statement)
+        for title, category, count, first in connection.execute(_by_leader(table))
+    )
+
+
+@lru_cache(maxsize=4)
+def _by_leader(table: Table) -> Select[Any]:
+    place = table.c.seq * 1000 + func.coalesce(PlanTaskLeader.position, 0)  # a task's leaders in their order
+    return _counted(table, PlanTaskLeader.title, first=place).outerjoin(
+        PlanTaskLeader, PlanTaskLeader.task_id == table.c.task_id
     )
 
 
 def by_unit(connection: Connection, table: Table, unit_of: dict[int, str]) -> list[dict[str, Any]]:
     """Counts per subordinate unit of a roll-up (each organization counted under its unit)."""
-    statement = _counted(table, Plan.organization_id).join(Plan, Plan.id == table.c.plan_id)
     return groups(
         (unit_of.get(organization_id, ""), unit_of.get(organization_id, ""), category, count, first)
-        for organization_id, category, count, first in connection.execute(statement)
+        for organization_id, category, count, first in connection.execute(_by_unit(table))
     )
+
+
+@lru_cache(maxsize=4)
+def _by_unit(table: Table) -> Select[Any]:
+    return _counted(table, Plan.organization_id).join(Plan, Plan.id == table.c.plan_id)
 
 
 def late(table: Table) -> ColumnElement[bool]:
@@ -140,19 +162,44 @@ def counted(connection: Connection, table: Table, where: ColumnElement[bool]) ->
     return int(connection.execute(select(func.count()).select_from(table).where(where)).scalar_one())
 
 
+class TaskRows:
+    """A report's task rows, each built once: the lists a ward's report names (late, recurring, overdue, waiting,
+    the next period's) are its own tasks again, so they are picked from the rows already built by their ids
+    (one query each) instead of read and built anew (three queries each)."""
+
+    def __init__(self, connection: Connection, table: Table, names: Any, at: Standing) -> None:
+        self.connection, self.table, self.names, self.at = connection, table, names, at
+        self._built: dict[int, dict[str, Any]] = {}
+
+    def every(self) -> list[dict[str, Any]]:
+        """Every task, in the plans' order."""
+        rows = list(task_rows(self.connection, self.table, self.names, self.at))
+        self._built.update((row["task_id"], row) for row in rows)
+        return rows
+
+    def matching(
+        self, where: ColumnElement[bool], *, order: list[Any] | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        """The first `limit` matching tasks in `order` (the plans' order unless told; all without a limit)."""
+        table = self.table
+        ids = list(
+            self.connection.execute(
+                select(table.c.task_id).where(where).order_by(*(order or [table.c.seq])).limit(limit)
+            ).scalars()
+        )
+        missing = [task_id for task_id in ids if task_id not in self._built]
+        if missing:
+            found = task_rows(self.connection, table, self.names, self.at, where=table.c.task_id.in_(missing))
+            self._built.update((row["task_id"], row) for row in found)
+        return [self._built[task_id] for task_id in ids]
+
+
 def listed(
-    connection: Connection,
-    table: Table,
-    names: Any,
-    at: Standing,
-    where: ColumnElement[bool],
-    *,
-    order: list[Any] | None = None,
-    limit: int | None = None,
+    rows: TaskRows, where: ColumnElement[bool], *, order: list[Any] | None = None, limit: int | None = None
 ) -> Listed:
     """The first `limit` matching tasks as rows (all of them without a limit), and how many match."""
-    rows = list(task_rows(connection, table, names, at, where=where, order=order, limit=limit))
-    return Listed(rows, len(rows) if limit is None else counted(connection, table, where))
+    chosen = rows.matching(where, order=order, limit=limit)
+    return Listed(chosen, len(chosen) if limit is None else counted(rows.connection, rows.table, where))
 
 
 def open_and_due(table: Table, at_start: Any, at_end: Any) -> ColumnElement[bool]:
@@ -161,17 +208,11 @@ def open_and_due(table: Table, at_start: Any, at_end: Any) -> ColumnElement[bool
 
 
 def by_agency_listed(
-    connection: Connection,
-    table: Table,
-    names: Any,
-    at: Standing,
-    where: ColumnElement[bool],
-    *,
-    agencies: int,
-    each: int,
+    rows: TaskRows, where: ColumnElement[bool], *, agencies: int, each: int
 ) -> list[tuple[str, Listed]]:
     """The `agencies` lead agencies with the most matching tasks (then by name), each with its first `each`
     tasks by due date."""
+    connection, table = rows.connection, rows.table
     agency = func.coalesce(Agency.name, NO_AGENCY)
     counts = connection.execute(
         select(agency, func.count())
@@ -193,9 +234,8 @@ def by_agency_listed(
         .subquery()
     )
     first = select(ranked.c.task_id).where(ranked.c.place <= each)
-    rows = task_rows(connection, table, names, at, where=table.c.task_id.in_(first), order=[table.c.due, table.c.seq])
     found: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
+    for row in rows.matching(table.c.task_id.in_(first), order=[table.c.due, table.c.seq]):
         found[row["lead_agency"]].append(row)
     return [(name, Listed(found[name], count)) for name, count in chosen]
 
@@ -338,26 +378,9 @@ def explanations_by_then(connection: Connection, rows: list[dict[str, Any]], at:
 def accountability(connection: Connection, table: Table, names: Any, at: Standing) -> list[dict[str, Any]]:
     """Each lead agency's record in the period: tasks, overdue, completed late, results returned, progress
     reports missing, explanations rejected, and whether it may be commended (by agency name)."""
-    counted_tasks = table.c.lead_agency_id.is_not(None) & (table.c.category != "not_assigned")
-
-    def total(condition: ColumnElement[bool]) -> Any:
-        return func.sum(case((condition, 1), else_=0))
-
     entries: dict[int, dict[str, Any]] = {}
-    for agency_id, name, organization_id, tasks, overdue, completed_late, missing in connection.execute(
-        select(
-            table.c.lead_agency_id,
-            Agency.name,
-            Agency.organization_id,
-            func.count(),
-            total(table.c.category == "overdue"),
-            total(and_(table.c.category == "completed_late", table.c.completed_in_period)),
-            total(and_(table.c.recurring, not_(table.c.reported), table.c.category != "cancelled")),
-        )
-        .join(Agency, Agency.id == table.c.lead_agency_id)
-        .where(counted_tasks)
-        .group_by(table.c.lead_agency_id, Agency.name, Agency.organization_id)
-    ):
+    counts, heads = _accountability(table)
+    for agency_id, name, organization_id, tasks, overdue, completed_late, missing in connection.execute(counts):
         entries[agency_id] = {
             "agency": name,
             "organization": names.organization_names.get(organization_id, ""),
@@ -369,7 +392,6 @@ def accountability(connection: Connection, table: Table, names: Any, at: Standin
             "missing_progress": int(missing),
             "explanations_rejected": 0,
         }
-    heads = heads_of_agencies(select(table.c.lead_agency_id).where(counted_tasks), Person.full_name)
     for agency_id, full_name in connection.execute(heads):
         entries[agency_id]["head"] = full_name
     in_period = (at.period_from, at.period_to)
@@ -398,6 +420,31 @@ def accountability(connection: Connection, table: Table, names: Any, at: Standin
     return sorted(entries.values(), key=lambda e: (e["agency"], e["organization"]))
 
 
+@lru_cache(maxsize=4)
+def _accountability(table: Table) -> tuple[Select[Any], Select[Any]]:
+    """Each lead agency's counts in the standing table, and the heads of those agencies."""
+    counted_tasks = table.c.lead_agency_id.is_not(None) & (table.c.category != "not_assigned")
+
+    def total(condition: ColumnElement[bool]) -> Any:
+        return func.sum(case((condition, 1), else_=0))
+
+    record = (
+        select(
+            table.c.lead_agency_id,
+            Agency.name,
+            Agency.organization_id,
+            func.count(),
+            total(table.c.category == "overdue"),
+            total(and_(table.c.category == "completed_late", table.c.completed_in_period)),
+            total(and_(table.c.recurring, not_(table.c.reported), table.c.category != "cancelled")),
+        )
+        .join(Agency, Agency.id == table.c.lead_agency_id)
+        .where(counted_tasks)
+        .group_by(table.c.lead_agency_id, Agency.name, Agency.organization_id)
+    )
+    return record, heads_of_agencies(select(table.c.lead_agency_id).where(counted_tasks), Person.full_name)
+
+
 def recurring(table: Table) -> ColumnElement[bool]:
     """Recurring tasks that had been assigned (those expected to report progress)."""
     return and_(table.c.recurring, table.c.category != "not_assigned")
@@ -405,7 +452,12 @@ def recurring(table: Table) -> ColumnElement[bool]:
 
 def recurring_summary(connection: Connection, table: Table) -> dict[str, int]:
     """How many recurring tasks there are and how many reported in the period."""
-    tasks, reported = connection.execute(
-        select(func.count(), func.coalesce(func.sum(case((table.c.reported, 1), else_=0)), 0)).where(recurring(table))
-    ).one()
+    tasks, reported = connection.execute(_recurring_summary(table)).one()
     return {"tasks": int(tasks), "reported": int(reported)}
+
+
+@lru_cache(maxsize=4)
+def _recurring_summary(table: Table) -> Select[Any]:
+    return select(func.count(), func.coalesce(func.sum(case((table.c.reported, 1), else_=0)), 0)).where(
+        recurring(table)
+    )
