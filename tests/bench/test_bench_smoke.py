@@ -55,7 +55,16 @@ def test_bench_run_reports_every_step(kind: str, monkeypatch: pytest.MonkeyPatch
         "report_ward_vs_floor",
         "report_province_vs_floor",
         "report_national_vs_floor",
+        "report_ward_vs_group_by",
+        "report_province_vs_group_by",
+        "report_national_vs_group_by",
     }
+    assert all(result["ratios"][f"report_{scope}_vs_group_by"] for scope in ("ward", "province", "national"))
+    if kind == "postgresql":  # the report's floor is PostgreSQL's SQL
+        assert all(result["ratios"][f"report_{scope}_vs_floor"] for scope in ("ward", "province", "national"))
+        assert steps["report ward floor (plain SQL)"]["detail"]["tasks"] == 58
+    else:
+        assert result["ratios"]["report_ward_vs_floor"] is None
     assert {"report ward files (Word, Excel, HTML)", "report national files (Word, Excel, HTML)"} <= set(steps)
     targets = result["targets"]
     assert {"sweep (cold)", "report national (size)", "report batch"} <= set(targets)
