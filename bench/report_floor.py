@@ -29,9 +29,11 @@ from models.reporting.standing import Standing
 FEW_ORGANIZATIONS = 1  # a report of one organization lists its tasks and groups sections by plan
 
 _DAY = "AT TIME ZONE 'Asia/Ho_Chi_Minh' AS date)"
+_SEQ = "row_number() OVER (ORDER BY d.plan_id, d.position)"  # the task's place in the plans' order
 _STANDING = f"""
-WITH tasks AS (
-    SELECT t.*, row_number() OVER (ORDER BY t.plan_id, t.position) AS seq
+WITH tasks AS MATERIALIZED (
+    SELECT t.id, t.plan_id, t.position, t.section_id, t.lead_agency_id, t.due_date, t.deadline_kind, t.status,
+        t.status_changed_at, t.completed_at, t.assigned_at
     FROM plan_tasks t JOIN plans p ON p.id = t.plan_id
     WHERE p.organization_id = ANY(:organizations)
 ), changed AS (
@@ -54,7 +56,7 @@ WITH tasks AS (
         t.completed_at IS NOT NULL AND t.completed_at <= :moment AS completed
     FROM tasks t LEFT JOIN changed c ON c.task_id = t.id
 )
-SELECT d.id AS task_id, d.plan_id, d.seq, d.section_id, d.lead_agency_id, d.due,
+SELECT d.id AS task_id, d.plan_id, {{seq}} AS seq, d.section_id, d.lead_agency_id, d.due,
     CASE
         WHEN d.assigned_at IS NULL OR d.assigned_at > :moment THEN 'not_assigned'
         WHEN d.status = '{TaskStatus.CANCELLED.value}' AND d.status_changed_at <= :moment THEN 'cancelled'
@@ -75,17 +77,19 @@ SELECT d.id AS task_id, d.plan_id, d.seq, d.section_id, d.lead_agency_id, d.due,
 FROM dated d LEFT JOIN reported r ON r.task_id = d.id
 """
 
-_GROUPS = """
-SELECT CASE WHEN GROUPING(s.plan_id) = 0 THEN 'plans' WHEN GROUPING(ps.title) = 0 THEN 'sections'
-        WHEN GROUPING(a.name) = 0 THEN 'agencies' WHEN GROUPING(p.organization_id) = 0 THEN 'units' ELSE 'totals'
-    END AS kind,
-    s.plan_id, {section}, a.name, p.organization_id, s.category, count(*) AS tasks, min(s.seq)
-FROM floor_standing s JOIN plans p ON p.id = s.plan_id
-LEFT JOIN plan_sections ps ON ps.id = s.section_id
-LEFT JOIN agencies a ON a.id = s.lead_agency_id
-GROUP BY GROUPING SETS ((s.category), (s.plan_id, s.category), ({section}, s.category), (a.name, s.category),
-    (p.organization_id, s.category))
+_GROUPED = """
+SELECT {key}, s.category, count(*) AS tasks, min(s.seq) FROM floor_standing s {joins} GROUP BY {key}, s.category
 """
+_PLANS = "JOIN plans p ON p.id = s.plan_id"
+_SECTIONS = "LEFT JOIN plan_sections ps ON ps.id = s.section_id"
+_GROUPS = {  # each kind of group: its key and the tables that name it (one hash aggregate each)
+    "totals": ("s.category", ""),
+    "plans": ("s.plan_id", ""),
+    "sections": ("ps.number, ps.title", _SECTIONS),  # a roll-up adds up its units' sections of the same title
+    "agencies": ("a.name", "LEFT JOIN agencies a ON a.id = s.lead_agency_id"),
+    "units": ("p.organization_id", _PLANS),
+}
+_WARD_SECTIONS = ("p.code, ps.number, ps.title", f"{_PLANS} {_SECTIONS}")
 
 _LEADERS = """
 SELECT l.title, s.category, count(*), min(s.seq * 1000 + coalesce(l.position, 0))
@@ -95,12 +99,11 @@ GROUP BY l.title, s.category
 
 _TASK = """
 SELECT s.*, t.number, t.description, t.deadline_text, p.code, p.organization_id, a.name, ps.number, ps.title,
-    count(*) OVER () AS matching {more}
-FROM floor_standing s JOIN plan_tasks t ON t.id = s.task_id JOIN plans p ON p.id = s.plan_id
+    (SELECT count(*) FROM floor_standing s WHERE {where}) AS matching {more}
+FROM (SELECT * FROM floor_standing s WHERE {where} ORDER BY {order} LIMIT :limit) s
+JOIN plan_tasks t ON t.id = s.task_id JOIN plans p ON p.id = s.plan_id
 LEFT JOIN agencies a ON a.id = s.lead_agency_id LEFT JOIN plan_sections ps ON ps.id = s.section_id {joins}
-WHERE {where}
 ORDER BY {order}
-LIMIT :limit
 """
 
 _EXPLANATION = """
@@ -147,19 +150,19 @@ WITH returned AS (
     SELECT s.lead_agency_id, count(*) AS times FROM floor_standing s JOIN explanations e ON e.task_id = s.task_id
     WHERE e.decision = '{ExplanationDecision.REJECTED.value}' AND e.decided_at BETWEEN :period_from AND :period_to
     GROUP BY s.lead_agency_id
+), counted AS (
+    SELECT s.lead_agency_id, count(*) AS tasks, count(*) FILTER (WHERE s.category = 'overdue') AS overdue,
+        count(*) FILTER (WHERE s.category = 'completed_late' AND s.completed_in_period) AS completed_late,
+        count(*) FILTER (WHERE s.recurring AND NOT s.reported AND s.category <> 'cancelled') AS missing
+    FROM floor_standing s WHERE s.lead_agency_id IS NOT NULL AND s.category <> 'not_assigned'
+    GROUP BY s.lead_agency_id
 )
-SELECT s.lead_agency_id, a.name, a.organization_id, count(*),
-    count(*) FILTER (WHERE s.category = 'overdue'),
-    count(*) FILTER (WHERE s.category = 'completed_late' AND s.completed_in_period),
-    count(*) FILTER (WHERE s.recurring AND NOT s.reported AND s.category <> 'cancelled'),
-    min(r.times), min(x.times),
-    (SELECT h.full_name FROM people h WHERE h.agency_id = s.lead_agency_id AND h.is_agency_head LIMIT 1)
-FROM floor_standing s JOIN agencies a ON a.id = s.lead_agency_id
-LEFT JOIN returned r ON r.lead_agency_id = s.lead_agency_id
-LEFT JOIN rejected x ON x.lead_agency_id = s.lead_agency_id
-WHERE s.category <> 'not_assigned'
-GROUP BY s.lead_agency_id, a.name, a.organization_id
-ORDER BY a.name
+SELECT c.*, a.name, a.organization_id, r.times AS returned, x.times AS rejected,
+    (SELECT h.full_name FROM people h WHERE h.agency_id = c.lead_agency_id AND h.is_agency_head LIMIT 1) AS head
+FROM counted c JOIN agencies a ON a.id = c.lead_agency_id
+LEFT JOIN returned r ON r.lead_agency_id = c.lead_agency_id
+LEFT JOIN rejected x ON x.lead_agency_id = c.lead_agency_id
+ORDER BY a.name, a.organization_id
 """
 
 _INDICATORS = """
@@ -189,7 +192,9 @@ def report_floor(
     rollup = len(organization_ids) > FEW_ORGANIZATIONS
     parameters = {"organizations": organization_ids, **at.parameters()}
     with database.engine.connect() as connection, connection.begin() as transaction:
-        connection.execute(text(f"CREATE TEMPORARY TABLE floor_standing ON COMMIT DROP AS {_STANDING}"), parameters)
+        connection.execute(
+            text(f"CREATE TEMPORARY TABLE floor_standing ON COMMIT DROP AS {_STANDING.format(seq=_SEQ)}"), parameters
+        )
         connection.execute(text("SET LOCAL default_statistics_target = 10"))
         connection.execute(text("ANALYZE floor_standing"))  # as the report's: no plan is good without row counts
         found = _sums(connection, parameters, rollup)
@@ -203,20 +208,21 @@ def report_floor(
 def _sums(connection: Connection, parameters: dict[str, Any], rollup: bool) -> dict[str, Any]:
     """Counts by category in all and per plan, section, agency and unit (one statement), per leader, each lead
     agency's record, and the recurring tasks that reported."""
-    section = "ps.number, ps.title" if rollup else "p.code, ps.number, ps.title"  # a roll-up adds units' sections
-    groups: dict[str, set[tuple[Any, ...]]] = {"plans": set(), "sections": set(), "agencies": set(), "units": set()}
+    groups: dict[str, set[tuple[Any, ...]]] = {}
     totals: dict[str, int] = {}
-    for row in connection.execute(text(_GROUPS.format(section=section))):
-        if row.kind == "totals":
-            totals[row.category] = row.tasks
-        else:
-            groups[row.kind].add(tuple(row)[1:-3])
+    for kind, (key, joins) in _GROUPS.items():
+        if kind == "sections" and not rollup:
+            key, joins = _WARD_SECTIONS  # a ward's sections are its plans'
+        rows = connection.execute(text(_GROUPED.format(key=key, joins=joins))).all()
+        groups[kind] = {tuple(row)[:-3] for row in rows}
+        if kind == "totals":
+            totals = {row.category: row.tasks for row in rows}
     leaders = {row.title for row in connection.execute(text(_LEADERS))}
     accountability = connection.execute(text(_ACCOUNTABILITY), parameters).all()
     recurring, reported = connection.execute(text(_RECURRING)).one()
     return {
         "totals": totals,
-        "groups": {kind: len(keys) for kind, keys in groups.items()} | {"leaders": len(leaders)},
+        "groups": {kind: len(keys) for kind, keys in groups.items() if kind != "totals"} | {"leaders": len(leaders)},
         "agencies_accountable": len(accountability),
         "recurring": {"tasks": recurring, "reported": reported},
     }
@@ -278,7 +284,7 @@ def _earlier(
     counted = {}
     for each in earlier:
         rows = connection.execute(
-            text(f"SELECT category, count(*) FROM ({_STANDING}) s GROUP BY category"),
+            text(f"SELECT category, count(*) FROM ({_STANDING.format(seq='0')}) s GROUP BY category"),
             {"organizations": organization_ids, **Standing.of(each, today).parameters()},
         ).all()
         counted[each.key] = {category: count for category, count in rows}
@@ -288,5 +294,5 @@ def _earlier(
 def standings(connection: Connection, organization_ids: list[int], at: Standing) -> dict[int, tuple[Any, ...]]:
     """Each task's (category, due date in force, completed in the period, reported in the period) as the floor
     decides it (to check that it decides what the report decides)."""
-    rows = connection.execute(text(_STANDING), {"organizations": organization_ids, **at.parameters()})
+    rows = connection.execute(text(_STANDING.format(seq=_SEQ)), {"organizations": organization_ids, **at.parameters()})
     return {row.task_id: (row.category, row.due, row.completed_in_period, row.reported) for row in rows}
