@@ -206,8 +206,8 @@ def report_floor(
 
 
 def _sums(connection: Connection, parameters: dict[str, Any], rollup: bool) -> dict[str, Any]:
-    """Counts by category in all and per plan, section, agency and unit (one statement), per leader, each lead
-    agency's record, and the recurring tasks that reported."""
+    """Counts by category in all and per plan, section, agency, unit and leader (one hash aggregate each), each
+    lead agency's record, and the recurring tasks that reported."""
     groups: dict[str, set[tuple[Any, ...]]] = {}
     totals: dict[str, int] = {}
     for kind, (key, joins) in _GROUPS.items():

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -143,10 +143,17 @@ def _organizations(database: Database) -> dict[str, Any]:
     }
 
 
+@cache
+def _worker_database(database_url: str) -> Database:
+    """The database of a report's process, opened once as a worker's is (runtime.environment.get_database): the
+    schema check, the engine's pool and its cache of compiled SQL are the warm-up's, not the timed report's."""
+    return Database(database_url)
+
+
 def _compile(database_url: str, code: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """A report's figures as the compile-report flow makes them (with its trend of three earlier quarters), in
-    a process of its own: the figures' detail and the figures."""
-    database = Database(database_url)
+    a process of its own after its warm-up: the figures' detail and the figures."""
+    database = _worker_database(database_url)
     with database.session() as session:
         figures = compile_figures(
             session, organization_code=code, period=parse_period(REPORT_PERIOD), today=TODAY, history=3
@@ -159,7 +166,7 @@ def _compile(database_url: str, code: str) -> tuple[dict[str, Any], dict[str, An
 def _warm_up(database_url: str) -> None:
     """What any first report in a process pays once (the connection, SQL compiled for the first time): a worker
     compiling a batch pays it once, so the timed report comes after one untimed."""
-    with Database(database_url).session() as session:
+    with _worker_database(database_url).session() as session:
         code = session.scalar(text("SELECT code FROM organizations WHERE level = 'ward' ORDER BY id DESC LIMIT 1"))
         compile_figures(session, organization_code=code, period=parse_period("2026-Q1"), today=TODAY)
 
