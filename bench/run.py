@@ -346,7 +346,7 @@ def run(
         for scope in ("ward", "province", "national"):
             code, ids = organizations[scope]
             figures = measure_fresh(f"report {scope}", _compile, steps, url, code, warm_up=_warm_up)
-            if kind == "postgresql":  # the floor's SQL is PostgreSQL's (GROUPING SETS, LATERAL, arrays)
+            if kind == "postgresql":  # the floor's SQL is PostgreSQL's (LATERAL, arrays, ON COMMIT DROP)
                 floor = partial(report_floor, database, ids, parse_period(REPORT_PERIOD), TODAY)
                 floor()  # untimed, as the report's own warm-up
                 measure(f"report {scope} floor (plain SQL)", floor, steps)
