@@ -6,12 +6,14 @@ use — with the person's own authority, and lands in the audit log with their n
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
@@ -44,9 +46,27 @@ from models.lifecycle.waiting import waiting_on_many
 from models.lifecycle.workflow import Action
 from models.org.tables import Person
 from runtime.environment import get_database
+from runtime.run_recorder import get_recorder
 from runtime.settings import get_settings
 
-app = FastAPI(title="planflow", version="0.1.0", description="Nhiệm vụ của từng cơ quan: xem, tiếp nhận, báo cáo.")
+
+@asynccontextmanager
+async def recording_runs(_app: FastAPI) -> AsyncIterator[None]:
+    """Show in Prefect, from the start, any move an earlier run of the service left unshown; on a clean stop,
+    give the recorder a few seconds to show the last moves (what remains waits in the database)."""
+    recorder = get_recorder()
+    recorder.nudge()
+    yield
+    await run_in_threadpool(recorder.wait_until_recorded, 5.0)
+    recorder.stop()
+
+
+app = FastAPI(
+    title="planflow",
+    version="0.1.0",
+    description="Nhiệm vụ của từng cơ quan: xem, tiếp nhận, báo cáo.",
+    lifespan=recording_runs,
+)
 app.add_middleware(RequestGuard)
 app.include_router(portal.router)
 app.include_router(local_cli.router)

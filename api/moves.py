@@ -1,21 +1,30 @@
-"""A move asked for over HTTP runs the same Prefect flow as `planflow task <step>` — one run per move,
-visible in the UI with its tags — so there is no second path to the data.
+"""A move asked for over HTTP (the API or the portal) is applied in the request, by the same state machine as
+`planflow task <step>`'s flow, and shown in Prefect as a run of that step's flow — named, tagged, with its
+parameters and log line — by the process's recorder, after the answer: the clerk does not wait for Prefect.
+
+The move and its run record commit in one transaction, so every move is in Prefect once; a refused move is
+recorded as a failed run, as a refused flow run was.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-from prefect import Flow
-from prefect.exceptions import ParameterBindError, ParameterTypeError
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from flows.lifecycle import STEP_FLOWS
 from models.audit import Channel
 from models.errors import PlanflowError
 from models.lifecycle.inputs import input_of, step_of
+from models.lifecycle.moves import MoveRequest, MoveResult, apply_move_once
 from models.lifecycle.workflow import Action
-from runtime.channel import acting_through
-from runtime.prefect_run import run_flow
+from models.outbox.run_records import RunToRecord, queue_run
+from runtime.environment import get_database
+from runtime.run_recorder import get_recorder
+from tasks.lifecycle import tags_in
+from tasks.retry import retrying_on_hiccup
 
 
 class MoveRefusedError(Exception):
@@ -37,11 +46,8 @@ def required_fields(action: Action) -> set[str]:
     return {name for name, info in input_of(action).model_fields.items() if info.is_required()}
 
 
-def _parameters(
-    action: Action, plan: str, task: str, actor: str, payload: dict[str, Any], extra: dict[str, Any]
-) -> tuple[Flow[..., dict[str, Any]], dict[str, Any]]:
-    step, decision = step_of(action)
-    fixed = {"decision": decision} if decision else {}
+def _checked_payload(action: Action, payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload as the step's input model reads it, or MoveRefusedError(422) naming the wrong fields."""
     accepted = payload_fields(action)
     unknown = sorted(set(payload) - set(accepted))
     if unknown:
@@ -50,9 +56,50 @@ def _parameters(
     missing = sorted(required_fields(action) - set(payload))
     if missing:
         raise MoveRefusedError(422, f"Thiếu trường cho '{action.value}': {', '.join(missing)}.")
-    parameters = {"plan": plan, "task": task, "actor": actor, **fixed, **payload}
-    parameters.update({key: value for key, value in extra.items() if value is not None})
-    return STEP_FLOWS[step], parameters
+    try:
+        return input_of(action).model_validate(payload).payload()
+    except ValidationError as exc:
+        raise MoveRefusedError(422, f"Dữ liệu không hợp lệ: {exc}") from exc
+
+
+def _run_of(request: MoveRequest, tags: list[str], outcome: MoveResult | PlanflowError, now: datetime) -> RunToRecord:
+    """The flow run Prefect shows for the move: its step's flow, `<step> <plan>/<task>`, the flow's parameters
+    and the line the flow would have logged (or the refusal)."""
+    step, decision = step_of(request.action)
+    parameters: dict[str, Any] = {"plan": request.plan_code, "task": request.task_number, "actor": request.actor_email}
+    parameters |= {"decision": decision} if decision else {}
+    parameters |= {
+        key: value.isoformat() if hasattr(value, "isoformat") else value for key, value in request.payload.items()
+    }
+    if request.idempotency_key:
+        parameters["idempotency_key"] = request.idempotency_key
+    if request.expected_version is not None:
+        parameters["expected_version"] = request.expected_version
+    if isinstance(outcome, PlanflowError):
+        message = f"{step} {request.plan_code}/{request.task_number} refused: {outcome}"
+    else:
+        message = (
+            f"{step} {request.plan_code}/{request.task_number}: {outcome.from_status} → {outcome.to_status} by "
+            f"{outcome.actor}; {outcome.notifications} notifications queued"
+            + (" (repeated: nothing done)" if outcome.repeated else "")
+        )
+    return RunToRecord(
+        flow_name=STEP_FLOWS[step].name,
+        run_name=f"{step} {request.plan_code}/{request.task_number}",
+        tags=[*tags, f"channel:{request.channel}"],
+        parameters=parameters,
+        completed=not isinstance(outcome, PlanflowError),
+        message=message,
+        occurred_at=now,
+    )
+
+
+def _queue_alone(request: MoveRequest, outcome: MoveResult | PlanflowError, now: datetime) -> None:
+    """Record a move whose own transaction could not carry its run (refused, or a repeat found after a race)."""
+    step, _decision = step_of(request.action)
+    with get_database().transaction() as session:
+        tags = tags_in(session, request.plan_code, request.task_number, step)
+        queue_run(session, _run_of(request, tags, outcome, now))
 
 
 def run_move(
@@ -66,17 +113,37 @@ def run_move(
     idempotency_key: str | None = None,
     channel: Channel = Channel.API,
 ) -> dict[str, Any]:
-    """Run the step's flow as this actor, recorded as coming through `channel` (the API or the portal); a refusal
-    becomes MoveRefusedError (nothing was written)."""
-    extra = {"expected_version": expected_version, "idempotency_key": idempotency_key}
-    flow, parameters = _parameters(action, plan, task, actor, payload, extra)
+    """Apply the move as this actor, recorded as coming through `channel` (the API or the portal), with its run
+    for Prefect in the same transaction; a refusal becomes MoveRefusedError (nothing was written but its failed
+    run)."""
+    request = MoveRequest(
+        plan,
+        task,
+        action,
+        actor,
+        _checked_payload(action, payload),
+        idempotency_key,
+        expected_version=expected_version,
+        channel=channel.value,
+    )
+    now = datetime.now(UTC)
+    step, _decision = step_of(action)
+    recorded: list[MoveResult] = []
+
+    def record_with_move(session: Session, result: MoveResult) -> None:
+        queue_run(session, _run_of(request, tags_in(session, plan, task, step), result, now))
+        recorded.append(result)
+
     try:
-        with acting_through(channel):
-            return run_flow(flow, **parameters)
-    except (ParameterTypeError, ParameterBindError) as exc:
-        raise MoveRefusedError(422, f"Dữ liệu không hợp lệ: {exc}") from exc
+        result = retrying_on_hiccup(lambda: apply_move_once(get_database(), request, now=now, then=record_with_move))
+        if not recorded:
+            _queue_alone(request, result, now)
     except PlanflowError as exc:
+        _queue_alone(request, exc, now)
+        get_recorder().nudge()
         raise MoveRefusedError(_status_of(exc), str(exc)) from exc
+    get_recorder().nudge()
+    return result.to_dict()
 
 
 def _status_of(error: PlanflowError) -> int:

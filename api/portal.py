@@ -2,8 +2,9 @@
 
 A person logs in, sees their unit's tasks coloured by deadline, opens one to read its
 history and make their next move (with evidence files), and the secretariat reads and
-compiles the latest report. Moves run through `api.moves.run_move`, the same flows as the
-API and the CLI. The session lives in an HttpOnly, SameSite=Strict cookie and every form
+compiles the latest report. Moves go through `api.moves.run_move`, as the API's do: the state
+machine of the CLI's step flows, each move then shown in Prefect as a run of its step's flow.
+The session lives in an HttpOnly, SameSite=Strict cookie and every form
 carries a key derived from it.
 """
 
@@ -286,7 +287,7 @@ async def task_move(request: Request, plan: PathCode, number: PathCode, who: Who
     try:
         refuse_control_characters(payload)
         version = _int(form.get("version"))
-        # the flow run blocks for a moment: off the event loop, so other visitors are not kept waiting
+        # the move's transaction blocks for a moment: off the event loop, so other visitors are not kept waiting
         await run_in_threadpool(
             run_move, action, plan, number, actor, payload, expected_version=version, channel=Channel.PORTAL
         )

@@ -17,10 +17,12 @@ TABLE_MODULE_NAMES = (
     "accounts.machine_tokens",
     "org.tables",
     "outbox.tables",
+    "outbox.run_records",
     "accounts.personal_tokens",
     "plan.tables",
     "lifecycle.tables",
     "reporting.figures",
+    "reporting.indicators",
     "reporting.review_cycle",
 )
 TABLE_MODULES: tuple[ModuleType, ...] = tuple(import_module(f"models.{name}") for name in TABLE_MODULE_NAMES)

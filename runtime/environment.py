@@ -72,7 +72,11 @@ def get_database() -> Database:
 
 
 def reset_runtime() -> None:
-    """Forget the cached settings and database (tests switch databases with this)."""
+    """Forget the cached settings and database (tests switch databases with this), and stop the recorder that
+    wrote to that database."""
+    from runtime.run_recorder import stop_recorder
+
+    stop_recorder()
     if get_database.cache_info().currsize:
         get_database().dispose()
     get_database.cache_clear()

@@ -7,10 +7,14 @@ from datetime import UTC, datetime
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 from pydantic import SecretStr
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from documents.plan_text import slugify
 from models.lifecycle.assignment import PlanAssignment, assign_whole_plan
-from models.lifecycle.moves import MoveRequest, MoveResult, apply_move_once, load_task
+from models.lifecycle.moves import MoveRequest, MoveResult, apply_move_once
+from models.org.tables import Agency
+from models.plan.tables import Plan, PlanTask
 from runtime.environment import get_database
 from runtime.progress import steps
 from tasks.retry import database_hiccup, retrying_on_hiccup
@@ -56,9 +60,24 @@ def task_tags(plan_code: str, number: str, step: str) -> list[str]:
     """Tags that make a task's whole life one filter in the Prefect UI (a plain read, not a task run of its own:
     each move would otherwise pay for a second task run)."""
     with get_database().session() as session:
-        plan_task, _plan = load_task(session, plan_code, number)
-        lead = plan_task.lead_agency.name if plan_task.lead_agency else "chua-co-chu-tri"
-    return [f"plan:{plan_code}", f"task:{plan_code}/{number}", f"agency:{slugify(lead)}", f"step:{step}"]
+        return tags_in(session, plan_code, number, step)
+
+
+def tags_in(session: Session, plan_code: str, number: str, step: str) -> list[str]:
+    """The task's tags read in the caller's session (a move's own transaction): plan, task, lead agency, step."""
+    lead = session.scalar(
+        select(Agency.name)
+        .select_from(PlanTask)
+        .join(Plan, PlanTask.plan_id == Plan.id)
+        .join(Agency, PlanTask.lead_agency_id == Agency.id)
+        .where(Plan.code == plan_code, PlanTask.number == number)
+    )
+    return [
+        f"plan:{plan_code}",
+        f"task:{plan_code}/{number}",
+        f"agency:{slugify(lead or 'chua-co-chu-tri')}",
+        f"step:{step}",
+    ]
 
 
 def prove_actor(token: object, actor: str) -> None:

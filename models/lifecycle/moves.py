@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -328,13 +329,22 @@ def apply_move(session: Session, request: MoveRequest, *, now: datetime) -> Move
 _RACE_CODES = {"40001", "40P01"}  # PostgreSQL: serialization failure, deadlock detected
 
 
-def apply_move_once(database: Database, request: MoveRequest, *, now: datetime) -> MoveResult:
-    """One move in its own transaction. Losing a race to another move (a unique row taken, a version moved,
-    a deadlock) is refused like any stale move, never a database error; the same key applied meanwhile
-    answers as a repeat."""
+def apply_move_once(
+    database: Database,
+    request: MoveRequest,
+    *,
+    now: datetime,
+    then: Callable[[Session, MoveResult], None] | None = None,
+) -> MoveResult:
+    """One move in its own transaction, with `then` (what else commits with it, e.g. its run record). Losing a
+    race to another move (a unique row taken, a version moved, a deadlock) is refused like any stale move, never
+    a database error; the same key applied meanwhile answers as a repeat (without `then`)."""
     try:
         with database.transaction() as session:
-            return apply_move(session, request, now=now)
+            result = apply_move(session, request, now=now)
+            if then is not None:
+                then(session, result)
+            return result
     except (IntegrityError, StaleDataError) as exc:
         lost: Exception = exc
     except OperationalError as exc:

@@ -101,9 +101,13 @@ def test_evidence_is_checked_and_kept_with_the_submission(client: TestClient) ->
 
 
 def _acknowledge_runs() -> list[str]:
+    """The acknowledge runs of task 29 that Prefect holds, once every queued move is recorded there."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterTags
 
+    from runtime.run_recorder import get_recorder
+
+    assert get_recorder().wait_until_recorded(60)
     tags = FlowRunFilterTags(all_=["task:vinh-tuy-2026/29", "step:acknowledge"])
     with get_client(sync_client=True) as prefect:
         return [run.state_name or "" for run in prefect.read_flow_runs(flow_run_filter=FlowRunFilter(tags=tags))]
