@@ -166,7 +166,9 @@ ORDER BY a.name, a.organization_id
 """
 
 _INDICATORS = """
-SELECT k.id, k.text, k.comparator, k.target_value, m.value
+SELECT k.id, k.text, k.comparator, k.target_value, k.unit, m.value,
+    CASE WHEN m.value IS NULL THEN NULL
+         WHEN k.comparator = '>=' THEN (m.value >= k.target_value)::int ELSE (m.value <= k.target_value)::int END AS met
 FROM kpi_indicators k JOIN plans p ON p.id = k.plan_id
 LEFT JOIN LATERAL (
     SELECT value FROM kpi_measurements m WHERE m.indicator_id = k.id AND m.measured_at <= :moment
@@ -174,6 +176,11 @@ LEFT JOIN LATERAL (
 ) m ON true
 WHERE p.organization_id = ANY(:organizations)
 ORDER BY p.code, k.position
+"""
+# a roll-up's: one row per indicator the units share, with in how many units it stands, was measured and met
+_INDICATORS_SUMMED = f"""
+SELECT text, comparator, target_value, unit, count(*), count(value), coalesce(sum(met), 0)
+FROM ({_INDICATORS}) measured GROUP BY text, comparator, target_value, unit
 """
 
 _RECURRING = """
@@ -199,7 +206,9 @@ def report_floor(
         connection.execute(text("ANALYZE floor_standing"))  # as the report's: no plan is good without row counts
         found = _sums(connection, parameters, rollup)
         found |= _lists(connection, parameters, at, rollup, top)
-        found["indicators"] = len(connection.execute(text(_INDICATORS), parameters).all())
+        indicators = connection.execute(text(_INDICATORS_SUMMED if rollup else _INDICATORS), parameters).all()
+        found["indicators"] = len(indicators)
+        found["indicators_met"] = sum(row[-1] or 0 for row in indicators)
         found["history"] = _earlier(connection, organization_ids, period, today, history)
         transaction.rollback()
     return found

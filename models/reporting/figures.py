@@ -9,19 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from sqlalchemy import CTE, Connection, Float, ForeignKey, Index, Select, String, Table, bindparam, select
+from sqlalchemy import CTE, Connection, ForeignKey, Index, Select, String, Table, bindparam, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from models.base import Base, BigId, JsonDoc, Timestamped, UtcDateTime
-from models.calendar.days import VIETNAM
+from models.base import Base, BigId, JsonDoc, Timestamped
 from models.calendar.period import Period
 from models.errors import ReportError
 from models.org.tables import Organization
-from models.plan.tables import KpiIndicator, Plan
+from models.plan.tables import Plan
 from models.reporting import sums
+from models.reporting.indicators import indicators_of, indicators_summed
 from models.reporting.sections import MAX_LISTED, TASKS_PER_UNIT, WrittenFrom, written_sections
 from models.reporting.standing import (
     CATEGORIES,
@@ -50,19 +50,6 @@ RATIO_DEFINITIONS = {
         "(đã hoàn thành hoặc đã quá hạn)",
     ),
 }
-
-
-class KpiMeasurement(Base):
-    """A measured value of a plan-level indicator (who measured it, when)."""
-
-    __tablename__ = "kpi_measurements"
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    indicator_id: Mapped[int] = mapped_column(ForeignKey("kpi_indicators.id", ondelete="CASCADE"), index=True)
-    value: Mapped[float] = mapped_column(Float)
-    measured_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    recorded_by: Mapped[str] = mapped_column(String(200))
-    note: Mapped[str] = mapped_column(String(500), default="")
 
 
 class StoredReport(Timestamped, Base):
@@ -255,7 +242,9 @@ def _figures(connection: Connection, scope: _Scope, table: Table, at: Standing, 
     )
     overdue = sums.explanations_by_then(connection, late.rows, at)
     accountability = sums.accountability(connection, table, scope, at)
-    indicators = _indicators(connection, scope.plan_ids, scope.plans_given, at.moment)
+    indicators = (indicators_summed if rollup else indicators_of)(
+        connection, scope.plan_ids, scope.plans_given, at.moment
+    )
     figures = ReportFigures(
         organization=root.name,
         organization_code=root.code,
@@ -274,7 +263,7 @@ def _figures(connection: Connection, scope: _Scope, table: Table, at: Standing, 
         by_agency=sums.by_agency(connection, table),
         by_leader=sums.by_leader(connection, table),
         by_organization=_ranked(sums.by_unit(connection, table, scope.unit_of)) if rollup else [],
-        indicators=_indicators_summed(indicators) if rollup else indicators,
+        indicators=indicators,
         overdue=overdue,
         overdue_total=late.total,
         recurring=[]
@@ -309,76 +298,6 @@ def _written_from(rows: sums.TaskRows) -> WrittenFrom:
         waiting=sums.listed(rows, table.c.category == "waiting_upstream", limit=first),
         next_label=upcoming.label,
     )
-
-
-def _indicators(connection: Connection, plan_ids: Any, plans: dict[str, Any], moment: datetime) -> list[dict[str, Any]]:
-    indicators = connection.execute(
-        select(
-            KpiIndicator.id,
-            KpiIndicator.position,
-            KpiIndicator.text,
-            KpiIndicator.comparator,
-            KpiIndicator.target_value,
-            KpiIndicator.unit,
-            KpiIndicator.measure,
-            Plan.code,
-        )
-        .join(Plan, KpiIndicator.plan_id == Plan.id)
-        .where(KpiIndicator.plan_id.in_(plan_ids))
-        .order_by(Plan.code, KpiIndicator.position),
-        plans,
-    ).all()
-    latest: dict[int, float] = {}
-    for indicator_id, value, measured_at in connection.execute(
-        select(KpiMeasurement.indicator_id, KpiMeasurement.value, KpiMeasurement.measured_at)
-        .where(KpiMeasurement.indicator_id.in_(select(KpiIndicator.id).where(KpiIndicator.plan_id.in_(plan_ids))))
-        .order_by(KpiMeasurement.measured_at, KpiMeasurement.id),
-        plans,
-    ):
-        if _aware(measured_at) <= moment:
-            latest[indicator_id] = value
-    rows = []
-    for indicator in indicators:
-        value = latest.get(indicator.id)
-        met = (
-            None
-            if value is None
-            else (value >= indicator.target_value if indicator.comparator == ">=" else value <= indicator.target_value)
-        )
-        rows.append(
-            {
-                "plan": indicator.code,
-                "position": indicator.position,
-                "text": indicator.text,
-                "comparator": indicator.comparator,
-                "target": indicator.target_value,
-                "unit": indicator.unit,
-                "measure": indicator.measure,
-                "value": value,
-                "met": met,
-            }
-        )
-    return rows
-
-
-def _indicators_summed(indicators: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """In a roll-up, one row per indicator the units share (same text and target): in how many units it was
-    measured and met, instead of one row per unit's plan."""
-    summed: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for indicator in indicators:
-        key = (indicator["text"], indicator["comparator"], indicator["target"], indicator["unit"])
-        row = summed.setdefault(
-            key,
-            {**indicator, "value": None, "met": None, "units": 0, "units_measured": 0, "units_met": 0},
-        )
-        row["units"] += 1
-        row["units_measured"] += indicator["value"] is not None
-        row["units_met"] += bool(indicator["met"])
-    return list(summed.values())
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=VIETNAM)
 
 
 def _subordinate_units(root: Organization, organizations: list[Organization]) -> dict[int, str]:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from models.audit import record_event
 from models.errors import ReportError
 from models.plan.tables import KpiIndicator, Plan
-from models.reporting.figures import KpiMeasurement
+from models.reporting.indicators import KpiMeasurement
 
 
 def record_measurement(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select, text, update
 
 from bench.generate import generate
 from bench.report_floor import report_floor, standings
@@ -14,8 +14,9 @@ from models.calendar.period import parse_period
 from models.db import Database
 from models.lifecycle.tables import DeadlineChange
 from models.org.tables import Organization, Person
-from models.plan.tables import Plan, PlanTask
+from models.plan.tables import KpiIndicator, Plan, PlanTask
 from models.reporting.figures import PLANS_BY_ID, compile_figures
+from models.reporting.indicators import KpiMeasurement
 from models.reporting.standing import Standing, classified
 
 TODAY = date(2026, 6, 20)
@@ -51,6 +52,29 @@ def _changed_deadlines(database: Database) -> None:
         session.execute(insert(DeadlineChange), rows)
 
 
+def _measured_indicators(database: Database) -> None:
+    """Measurements before and after the periods' ends, some meeting their target and some not, on indicators
+    that count up (>=) and down (<=)."""
+    with database.transaction() as session:
+        indicators = session.execute(select(KpiIndicator.id, KpiIndicator.target_value).order_by(KpiIndicator.id)).all()
+        session.execute(
+            update(KpiIndicator).where(KpiIndicator.id.in_([i for i, _ in indicators[::3]])).values(comparator="<=")
+        )
+        rows = [
+            {
+                "indicator_id": indicator_id,
+                "value": target * (0.5 + ((place + step) % 4) / 2),
+                "measured_at": datetime(2026, 1 + (place * 5 + step * 3) % 9, 10, 3, tzinfo=UTC),
+                "recorded_by": "test",
+                "note": "",
+            }
+            for place, (indicator_id, target) in enumerate(indicators)
+            if place % 4
+            for step in range(1 + place % 3)
+        ]
+        session.execute(insert(KpiMeasurement), rows)
+
+
 def _ward_and_root(database: Database) -> tuple[Organization, Organization, list[int]]:
     with database.session() as session:
         ward = session.scalars(
@@ -82,7 +106,9 @@ def test_the_floor_decides_each_tasks_standing_as_the_report_does(postgres_datab
 def test_the_floor_finds_what_the_report_finds(postgres_database: Database) -> None:
     generate(postgres_database, wards=3)
     _changed_deadlines(postgres_database)
+    _measured_indicators(postgres_database)
     ward, root, everyone = _ward_and_root(postgres_database)
+    met_found: list[int] = []
     for organization, ids in ((ward, [ward.id]), (root, everyone)):
         for key in PERIODS:
             with postgres_database.session() as session:
@@ -107,6 +133,10 @@ def test_the_floor_finds_what_the_report_finds(postgres_database: Database) -> N
                 assert floor["agencies_accountable"] == len(figures.accountability)
                 assert floor["tasks"] == len(figures.tasks) == 58
                 assert floor["recurring_listed"] == len(figures.recurring)
-                assert floor["indicators"] == len(figures.indicators)
+            assert floor["indicators"] == len(figures.indicators)  # a roll-up's: one row per shared indicator
+            met = [i["units_met"] if figures.rollup else bool(i["met"]) for i in figures.indicators]
+            assert floor["indicators_met"] == sum(met)
+            met_found.append(floor["indicators_met"])
+    assert len(set(met_found)) > 2  # met targets counted, differently as the periods' ends pass measurements
     with postgres_database.engine.connect() as connection:  # rolled back: nothing left behind
         assert not connection.execute(text("SELECT to_regclass('pg_temp.floor_standing')")).scalar()
