@@ -18,12 +18,12 @@ from flows.lifecycle import STEP_FLOWS
 from models.audit import Channel
 from models.errors import PlanflowError
 from models.lifecycle.inputs import input_of, step_of
-from models.lifecycle.moves import MoveRequest, MoveResult, apply_move_once
+from models.lifecycle.moves import Admission, MoveRequest, MoveResult, TaskNotFoundError, apply_move_once
 from models.lifecycle.workflow import Action
 from models.outbox.run_records import RunToRecord, queue_run
 from runtime.environment import get_database
 from runtime.run_recorder import get_recorder
-from tasks.lifecycle import tags_in
+from tasks.lifecycle import tags_in, tags_of
 from tasks.retry import retrying_on_hiccup
 
 
@@ -112,10 +112,11 @@ def run_move(
     expected_version: int | None = None,
     idempotency_key: str | None = None,
     channel: Channel = Channel.API,
+    admit: Admission | None = None,
 ) -> dict[str, Any]:
     """Apply the move as this actor, recorded as coming through `channel` (the API or the portal), with its run
     for Prefect in the same transaction; a refusal becomes MoveRefusedError (nothing was written but its failed
-    run)."""
+    run). `admit` is the door's own check on the task the move reads (see apply_move)."""
     request = MoveRequest(
         plan,
         task,
@@ -131,13 +132,20 @@ def run_move(
     recorded: list[MoveResult] = []
 
     def record_with_move(session: Session, result: MoveResult) -> None:
-        queue_run(session, _run_of(request, tags_in(session, plan, task, step), result, now))
+        read = result.lead_agency is not None  # a repeat answered from the audit log did not read the task
+        tags = tags_of(plan, task, result.lead_agency, step) if read else tags_in(session, plan, task, step)
+        queue_run(session, _run_of(request, tags, result, now))
         recorded.append(result)
 
+    def move() -> MoveResult:
+        return apply_move_once(get_database(), request, now=now, then=record_with_move, admit=admit)
+
     try:
-        result = retrying_on_hiccup(lambda: apply_move_once(get_database(), request, now=now, then=record_with_move))
+        result = retrying_on_hiccup(move)
         if not recorded:
             _queue_alone(request, result, now)
+    except TaskNotFoundError as exc:  # unknown, or not theirs to see: nothing to show in Prefect
+        raise MoveRefusedError(_status_of(exc), str(exc)) from exc
     except PlanflowError as exc:
         _queue_alone(request, exc, now)
         get_recorder().nudge()

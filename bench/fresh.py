@@ -30,7 +30,7 @@ def in_fresh_process(
     function: Callable[..., Any], *args: Any, warm_up: Callable[..., Any] | None = None
 ) -> tuple[float, float, Any]:
     """`function(*args)` in a new process (spawned, so nothing is inherited): seconds, peak MB and its value.
-    `warm_up(*args[:1])` runs first, untimed; the peak counts the process's imports and the warm-up as well, as
+    `warm_up(*args)` runs first, untimed; the peak counts the process's imports and the warm-up as well, as
     a worker's would."""
     with multiprocessing.get_context("spawn").Pool(1) as pool:
         return pool.apply(_timed, (function, warm_up, *args))
@@ -39,7 +39,7 @@ def in_fresh_process(
 def _timed(function: Callable[..., Any], warm_up: Callable[..., Any] | None, *args: Any) -> tuple[float, float, Any]:
     reset_peak()
     if warm_up is not None:
-        warm_up(*args[:1])
+        warm_up(*args)
     started = time.perf_counter()
     try:
         value = function(*args)

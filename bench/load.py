@@ -153,6 +153,7 @@ def _moves_accounted(
 ) -> dict[str, Any]:
     """Every clerk moves through the running service; the answered moves are then looked for in the audit log
     and among Prefect's runs."""
+    _seconds_until_recorded(database)  # moves an earlier step left unshown are not this step's
     runs_before, audited_before = _runs_of_progress(prefect_api), _progress_audited(database)
     results, elapsed = asyncio.run(_all_clerks(base, work, seconds))
     behind = _unrecorded(database)

@@ -72,12 +72,13 @@ def tags_in(session: Session, plan_code: str, number: str, step: str) -> list[st
         .join(Agency, PlanTask.lead_agency_id == Agency.id)
         .where(Plan.code == plan_code, PlanTask.number == number)
     )
-    return [
-        f"plan:{plan_code}",
-        f"task:{plan_code}/{number}",
-        f"agency:{slugify(lead or 'chua-co-chu-tri')}",
-        f"step:{step}",
-    ]
+    return tags_of(plan_code, number, lead, step)
+
+
+def tags_of(plan_code: str, number: str, lead_agency: str | None, step: str) -> list[str]:
+    """Plan, task, lead agency (slugified; none yet is said so) and step, as every run of the task carries."""
+    agency = slugify(lead_agency or "chua-co-chu-tri")
+    return [f"plan:{plan_code}", f"task:{plan_code}/{number}", f"agency:{agency}", f"step:{step}"]
 
 
 def prove_actor(token: object, actor: str) -> None:

@@ -17,7 +17,7 @@ from uuid import uuid4
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -40,6 +40,7 @@ from models.lifecycle.workflow import (
     allowed_actions,
 )
 from models.org.directory import find_person
+from models.org.tables import Person
 from models.plan.tables import Plan, PlanTask, PlanTaskCoordinator
 
 __all__ = [
@@ -112,6 +113,7 @@ class MoveResult:
     event_id: int
     notifications: int
     repeated: bool = False
+    lead_agency: str | None = None  # the task's lead agency's name, when the move itself read it
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of `planflow task … --json`."""
@@ -138,10 +140,10 @@ def load_task(session: Session, plan_code: str, number: str, *, lock: bool = Fal
         select(PlanTask, Plan)
         .join(Plan, PlanTask.plan_id == Plan.id)
         .where(Plan.code == plan_code, PlanTask.number == number)
-        .options(
-            selectinload(PlanTask.lead_agency),
+        .options(  # the lead in the same statement (many-to-one), each list in one more
+            joinedload(PlanTask.lead_agency),
             selectinload(PlanTask.leaders),
-            selectinload(PlanTask.coordinators).selectinload(PlanTaskCoordinator.agency),
+            selectinload(PlanTask.coordinators).joinedload(PlanTaskCoordinator.agency),
         )
     )
     if lock and session.get_bind().dialect.name == "postgresql":
@@ -216,8 +218,13 @@ def _jsonable(payload: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.isoformat() if isinstance(v, date | datetime) else v) for k, v in payload.items()}
 
 
-def apply_move(session: Session, request: MoveRequest, *, now: datetime) -> MoveResult:
-    """Validate the move completely, then apply it in the caller's transaction."""
+Admission = Callable[[PlanTask, Plan, Person], None]
+
+
+def apply_move(session: Session, request: MoveRequest, *, now: datetime, admit: Admission | None = None) -> MoveResult:
+    """Validate the move completely, then apply it in the caller's transaction. `admit` sees the loaded task,
+    plan and actor first and may refuse (a door's own rule: the API answers 404 for a task the person may not
+    see, before anything about the task is said)."""
     client_key = checked_client_key(request.idempotency_key)
     if not EARLIEST <= now.date() <= LATEST:
         raise InvalidMoveError(f"Thời điểm của thao tác ({now.date().isoformat()}) nằm ngoài khoảng 1900–2100.")
@@ -232,6 +239,8 @@ def apply_move(session: Session, request: MoveRequest, *, now: datetime) -> Move
             return previous
     task, plan = load_task(session, request.plan_code, request.task_number, lock=True)
     actor = find_person(session, request.actor_email)
+    if admit is not None:
+        admit(task, plan, actor)
     if request.expected_version is not None and request.expected_version != task.version:
         raise ChangedMeanwhileError(
             f"Nhiệm vụ {task.number} vừa được người khác cập nhật (phiên bản {task.version}, bạn đang xem "
@@ -323,6 +332,7 @@ def apply_move(session: Session, request: MoveRequest, *, now: datetime) -> Move
         actor=actor.full_name,
         event_id=event.id,
         notifications=notified,
+        lead_agency=task.lead_agency.name if task.lead_agency else None,
     )
 
 
@@ -335,13 +345,14 @@ def apply_move_once(
     *,
     now: datetime,
     then: Callable[[Session, MoveResult], None] | None = None,
+    admit: Admission | None = None,
 ) -> MoveResult:
     """One move in its own transaction, with `then` (what else commits with it, e.g. its run record). Losing a
     race to another move (a unique row taken, a version moved, a deadlock) is refused like any stale move, never
     a database error; the same key applied meanwhile answers as a repeat (without `then`)."""
     try:
         with database.transaction() as session:
-            result = apply_move(session, request, now=now)
+            result = apply_move(session, request, now=now, admit=admit)
             if then is not None:
                 then(session, result)
             return result

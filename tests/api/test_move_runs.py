@@ -17,7 +17,7 @@ from prefect.client.schemas.objects import FlowRun
 from models.db import Database
 from models.outbox.run_records import RunToRecord, queue_run, unrecorded_count
 from runtime.run_recorder import _FlowIds, get_recorder, record_batch
-from tests.api.people import LEAD, OFFICE
+from tests.api.people import LEAD, OFFICE, OUTSIDER
 from tests.api.test_api_access import token
 
 
@@ -46,6 +46,8 @@ def _flow_name(run: FlowRun) -> str:
 def test_a_move_and_a_refusal_are_shown_as_runs_of_the_steps_flow(client: TestClient) -> None:
     url, tags = "/api/tasks/vinh-tuy-2026/29/moves", ("task:vinh-tuy-2026/29", "step:acknowledge", "channel:api")
     earlier = _ids(_runs(*tags))
+    unseen = client.post(url, json={"action": "acknowledge"}, headers=token(client, OUTSIDER))
+    assert unseen.status_code == 404  # another committee's task: not even a failed run names it
     refused = client.post(url, json={"action": "acknowledge"}, headers=token(client, OFFICE))
     assert refused.status_code == 403  # only the lead agency acknowledges
     moved = client.post(url, json={"action": "acknowledge", "idempotency_key": "ack-29"}, headers=token(client, LEAD))

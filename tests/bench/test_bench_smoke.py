@@ -42,13 +42,14 @@ def test_bench_run_reports_every_step(kind: str, monkeypatch: pytest.MonkeyPatch
         "report national",
         "transitions (domain)",
         "transitions (Prefect flow runs)",
-        "transitions (HTTP API, flow runs)",
+        "transitions (HTTP API)",
     }
     assert steps["sweep (cold)"]["detail"]["notifications"] > 0
     assert steps["sweep (repeat: nothing new)"]["detail"]["notifications"] == 0
     assert steps["report national"]["detail"]["tasks"] == 20 * 58  # the imported plan belongs to its own organization
     assert steps["transitions (domain)"]["detail"]["moves"] == 20
-    assert steps["transitions (HTTP API, flow runs)"]["detail"]["moves"] == 2
+    assert steps["transitions (HTTP API)"]["detail"]["moves"] == 2
+    assert steps["transitions (HTTP API)"]["detail"]["runs_recorded_within_s"] is not None  # shown in Prefect
     assert all(step["peak_mb"] > 0 for step in result["steps"])
     assert set(result["ratios"]) == {
         "sweep_vs_floor",
