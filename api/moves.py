@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import to_jsonable_python
 from sqlalchemy.orm import Session
 
 from flows.lifecycle import STEP_FLOWS
@@ -68,9 +69,7 @@ def _run_of(request: MoveRequest, tags: list[str], outcome: MoveResult | Planflo
     step, decision = step_of(request.action)
     parameters: dict[str, Any] = {"plan": request.plan_code, "task": request.task_number, "actor": request.actor_email}
     parameters |= {"decision": decision} if decision else {}
-    parameters |= {
-        key: value.isoformat() if hasattr(value, "isoformat") else value for key, value in request.payload.items()
-    }
+    parameters |= to_jsonable_python(request.payload)  # dates as ISO text, as Prefect shows a flow's parameters
     if request.idempotency_key:
         parameters["idempotency_key"] = request.idempotency_key
     if request.expected_version is not None:

@@ -237,9 +237,9 @@ def _sweep_scope(
 
 
 def _policy_groups(session: Session) -> list[tuple[EscalationPolicy, list[int]]]:
-    organization_ids = list(
-        session.scalars(select(Plan.organization_id).distinct().join(PlanTask).where(PlanTask.status.in_(CHASED)))
-    )
+    chased = exists().where(PlanTask.plan_id == Plan.id, PlanTask.status.in_(CHASED))
+    # per plan, the first chased task found ends the search (the plan's own index), where a join read every task
+    organization_ids = list(session.scalars(select(Plan.organization_id).distinct().where(chased)))
     groups: dict[str, tuple[EscalationPolicy, list[int]]] = {}
     for organization_id, policy in policies_for(session, organization_ids).items():
         groups.setdefault(repr(policy), (policy, []))[1].append(organization_id)

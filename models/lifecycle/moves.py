@@ -349,7 +349,8 @@ def apply_move_once(
 ) -> MoveResult:
     """One move in its own transaction, with `then` (what else commits with it, e.g. its run record). Losing a
     race to another move (a unique row taken, a version moved, a deadlock) is refused like any stale move, never
-    a database error; the same key applied meanwhile answers as a repeat (without `then`)."""
+    a database error; the same key applied meanwhile answers as a repeat (without `then`). `admit`: see
+    apply_move."""
     try:
         with database.transaction() as session:
             result = apply_move(session, request, now=now, admit=admit)
