@@ -23,6 +23,7 @@ from models.db import Database
 from models.lifecycle.tables import ExplanationDecision, SubmissionDecision
 from models.lifecycle.workflow import TaskStatus
 from models.plan.deadlines import DeadlineKind
+from models.reporting.figures import earlier_periods
 from models.reporting.sections import MAX_LISTED, TASKS_PER_UNIT
 from models.reporting.standing import Standing
 
@@ -286,12 +287,8 @@ def _earlier(
         text("SELECT min(year) FROM plans WHERE organization_id = ANY(:organizations)"),
         {"organizations": organization_ids},
     ).scalar_one()
-    begin = date(first_year, 1, 1)
-    earlier: list[Period] = []
-    while len(earlier) < history and (earlier[-1] if earlier else period).previous().end >= begin:
-        earlier.append((earlier[-1] if earlier else period).previous())
     counted = {}
-    for each in earlier:
+    for each in earlier_periods(period, history, first_year):
         rows = connection.execute(
             text(f"SELECT category, count(*) FROM ({_STANDING.format(seq='0')}) s GROUP BY category"),
             {"organizations": organization_ids, **Standing.of(each, today).parameters()},

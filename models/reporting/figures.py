@@ -164,11 +164,21 @@ def compile_figures(
             "ratios": ratios(previous),
         }
         figures.change = {key: figures.totals[key] - previous[key] for key, _ in CATEGORIES}
-    trend = [period]
-    while len(trend) <= history and trend[0].previous().end >= plans_begin:  # the plans' own periods only
-        trend.insert(0, trend[0].previous())
+    trend = [*earlier_periods(period, history, plans_begin.year), period]
     figures.history = [{"period": p.key, "totals": totals_of(p)} for p in trend]
     return figures
+
+
+def earlier_periods(period: Period, history: int, first_year: int) -> list[Period]:
+    """The periods a report's trend shows before `period`, oldest first: up to `history` of them, the plans' own
+    periods only (none ending before their first year). One rule for the report and for its benchmark floor."""
+    begin = date(first_year, 1, 1)
+    earlier: list[Period] = []
+    current = period
+    while len(earlier) < history and current.previous().end >= begin:
+        current = current.previous()
+        earlier.insert(0, current)
+    return earlier
 
 
 def task_rows(session: Session, *, organization_code: str, period: Period, today: date) -> Iterator[dict[str, Any]]:
@@ -193,15 +203,7 @@ class _Scope:
         self.organization_names = {o.id: o.name for o in organizations}
         self.unit_of = _subordinate_units(root, organizations)
         self.rollup = len(organizations) > 1
-        self.plans = (
-            session.connection()
-            .execute(
-                select(Plan.id, Plan.code, Plan.title, Plan.document_number, Plan.year)
-                .where(Plan.organization_id.in_(select(_tree_below(root.id).c.id)))
-                .order_by(Plan.code)
-            )
-            .all()
-        )
+        self.plans = session.connection().execute(PLANS_OF_TREE, {"root_id": root.id}).all()
         if not self.plans:
             raise ReportError(f"{root.name} chưa có kế hoạch nào để báo cáo.")
         self.plan_ids, self.plans_given = _plan_ids([p.id for p in self.plans], root.id)
@@ -215,6 +217,12 @@ def _tree_below(root_id: Any) -> CTE:
 
 PLANS_BY_ID = select(Plan.id).where(Plan.id.in_(bindparam("plan_ids", expanding=True)))
 PLANS_BELOW = select(Plan.id).where(Plan.organization_id.in_(select(_tree_below(bindparam("root_id")).c.id)))
+# what a report says of each plan below the root: built once, the root a bound parameter
+PLANS_OF_TREE = (
+    select(Plan.id, Plan.code, Plan.title, Plan.document_number, Plan.year)
+    .where(Plan.organization_id.in_(select(_tree_below(bindparam("root_id")).c.id)))
+    .order_by(Plan.code)
+)
 
 
 def _plan_ids(known: list[int], root_id: int) -> tuple[Select[Any], dict[str, Any]]:
