@@ -77,11 +77,7 @@ def _run_of(request: MoveRequest, tags: list[str], outcome: MoveResult | Planflo
     if isinstance(outcome, PlanflowError):
         message = f"{step} {request.plan_code}/{request.task_number} refused: {outcome}"
     else:
-        message = (
-            f"{step} {request.plan_code}/{request.task_number}: {outcome.from_status} → {outcome.to_status} by "
-            f"{outcome.actor}; {outcome.notifications} notifications queued"
-            + (" (repeated: nothing done)" if outcome.repeated else "")
-        )
+        message = outcome.log_line(step)
     return RunToRecord(
         flow_name=STEP_FLOWS[step].name,
         run_name=f"{step} {request.plan_code}/{request.task_number}",

@@ -61,17 +61,7 @@ def _move(
         plan, task, action, actor, payload, key, expected_version=expected_version, channel=channel, os_user=os_user
     )
     result = apply_task_move(request, at)
-    get_run_logger().info(
-        "%s %s/%s: %s → %s by %s; %d notifications queued%s",
-        step,
-        plan,
-        task,
-        result.from_status,
-        result.to_status,
-        result.actor,
-        result.notifications,
-        " (repeated: nothing done)" if result.repeated else "",
-    )
+    get_run_logger().info("%s", result.log_line(step))
     return result.to_dict()
 
 

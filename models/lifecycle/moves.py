@@ -115,6 +115,14 @@ class MoveResult:
     repeated: bool = False
     lead_agency: str | None = None  # the task's lead agency's name, when the move itself read it
 
+    def log_line(self, step: str) -> str:
+        """The line a step's run logs, whichever door the move came through (a flow run or a recorded one)."""
+        repeated = " (repeated: nothing done)" if self.repeated else ""
+        return (
+            f"{step} {self.plan_code}/{self.task_number}: {self.from_status} → {self.to_status} by {self.actor}; "
+            f"{self.notifications} notifications queued{repeated}"
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of `planflow task … --json`."""
         return {
